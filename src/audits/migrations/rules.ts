@@ -1,0 +1,70 @@
+/** Rule definitions of the `migrations/*` family (stage 5). Wording lives here, never in audits. */
+import type { RuleDef } from '../../core/types.js';
+
+export const rules: RuleDef[] = [
+  {
+    id: 'migrations/index-not-concurrent',
+    stage: 5,
+    severity: 'high',
+    title: 'Index built or dropped without CONCURRENTLY on an existing table',
+    why: 'CREATE/DROP INDEX (and ADD UNIQUE/PRIMARY KEY, REINDEX) without CONCURRENTLY blocks every write to the table until the build ends: on a large table that is minutes of failed signups and orders during the deploy.',
+    remediation: 'Use CREATE INDEX CONCURRENTLY (DROP INDEX CONCURRENTLY) in a migration that runs outside a transaction; for a unique constraint build the unique index concurrently, then ADD CONSTRAINT ... USING INDEX.',
+  },
+  {
+    id: 'migrations/volatile-default',
+    stage: 5,
+    severity: 'high',
+    title: 'ADD COLUMN with a volatile default rewrites the table',
+    why: 'A default such as gen_random_uuid(), random(), clock_timestamp(), a serial/identity or a stored generated column forces PostgreSQL to rewrite every row under an ACCESS EXCLUSIVE lock: reads and writes stop until it ends.',
+    remediation: 'Add the column without a default, set the default for new rows with ALTER COLUMN ... SET DEFAULT, then backfill existing rows in batches.',
+  },
+  {
+    id: 'migrations/not-null-without-default',
+    stage: 5,
+    severity: 'high',
+    title: 'NOT NULL added to an existing table without a safe path',
+    why: 'ADD COLUMN ... NOT NULL without a default fails on a table with rows, and SET NOT NULL scans the whole table while holding an ACCESS EXCLUSIVE lock.',
+    remediation: 'Add the column nullable (or with a constant default), backfill in batches, add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check.',
+  },
+  {
+    id: 'migrations/column-type-change',
+    stage: 5,
+    severity: 'high',
+    title: 'ALTER COLUMN TYPE on an existing table',
+    why: 'Changing a column type rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (unless the change only widens varchar/numeric), and the running release may not handle the new type.',
+    remediation: 'Add a new column of the new type, write both, backfill in batches, switch reads, then drop the old column in a later release.',
+  },
+  {
+    id: 'migrations/drop-or-rename',
+    stage: 5,
+    severity: 'high',
+    title: 'DROP or RENAME of a table or column the running release may use',
+    why: 'During a deploy the old release keeps running against the new schema: a dropped or renamed column or table makes its queries fail until every instance is replaced, and the data cannot be rolled back.',
+    remediation: 'Expand and contract: ship a release that stops using the column or table first, drop it in a later migration; for renames add the new name, write both, backfill, switch reads, then drop the old one.',
+  },
+  {
+    id: 'migrations/constraint-not-valid',
+    stage: 5,
+    severity: 'medium',
+    title: 'FOREIGN KEY or CHECK added without NOT VALID + VALIDATE',
+    why: 'Adding a foreign key or check constraint validates every existing row while holding locks that block writes (for a foreign key, on both tables).',
+    remediation: 'Add the constraint with NOT VALID (instant), then run ALTER TABLE ... VALIDATE CONSTRAINT in a separate transaction: it scans without blocking writes.',
+  },
+  {
+    id: 'migrations/irreversible',
+    stage: 5,
+    severity: 'medium',
+    title: 'Migration has no down/rollback counterpart',
+    why: 'When a release has to be rolled back, a migration without a working down step leaves the schema ahead of the code, or forces a hand-written fix in the middle of an incident.',
+    remediation: 'Add the down step (down file, down section, down export, reverse_code) that undoes the migration, or accept it explicitly with `-- launchready-ignore irreversible` and document the roll-forward plan.',
+    severityNote: 'Only layouts with a down concept are checked (paired SQL, dbmate, goose, Flyway with undo files, node-pg-migrate, knex, TypeORM, Rails, Django); plain SQL and Prisma roll forward by design.',
+  },
+  {
+    id: 'migrations/unparseable',
+    stage: 5,
+    severity: 'medium',
+    title: 'Migration SQL does not parse',
+    why: 'The PostgreSQL parser rejects this SQL, so the migration will fail at deploy time, and none of the other safety checks could look at it.',
+    remediation: 'Fix the SQL at the reported position (run it against a scratch database first).',
+  },
+];

@@ -1,0 +1,5 @@
+import type { AuditFamily } from '../family.js';
+import { rules } from './rules.js';
+import certificate from './certificate.js';
+
+export const family: AuditFamily = { name: 'tls', rules, audits: [certificate] };

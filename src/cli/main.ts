@@ -1,0 +1,190 @@
+/**
+ * The command table. Commands parse their arguments, call a function, print. This file is the only
+ * place that turns errors into exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
+ * config error, 3 internal error (with how to report it), 130 stopped by Ctrl-C.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { getDomain } from 'tldts';
+import type { CliContext } from './context.js';
+import { processContext } from './context.js';
+import { LaunchreadyError, UsageError, AbortedError } from '../core/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { auditCommand, configFrom, type AuditOptions } from './commands/audit.js';
+import { reportCommand } from './commands/report.js';
+import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
+import { tlsOnlyTargets } from './commands/topic.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)];
+
+/** Options every command takes. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'config file (default: launchready.config.{yaml,yml,ts,js,json} in the current directory)')
+    .option('-f, --format <list>', 'terminal, json, md, html, sarif, junit (several: json,html)', 'terminal')
+    .option('-o, --out <dir|file>', 'write reports here instead of printing')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above').choices(['blocker', 'high', 'medium', 'low', 'never']).default('blocker'))
+    .option('--no-color', 'no ANSI colours')
+    .option('-q, --quiet', 'no progress, no summary')
+    .option('--resolver <host:port>', 'DNS server to query instead of the system resolver (repeatable)', collect)
+    .option('--connect-to <HOST:PORT:ADDR:PORT>', 'connect there instead, keeping SNI/Host/cert name (curl semantics; repeatable)', collect)
+    .option('--ca <file>', 'extra trusted root certificates (PEM)')
+    .option('--timeout <ms>', 'per-step network timeout in milliseconds');
+}
+
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('launchready')
+    .description('Tells a web product whether it can survive launch day, and walks it there.')
+    .version(TOOL_VERSION)
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  common(program.command('audit'))
+    .description('run every audit whose inputs the config provides')
+    .option('--only <families>', 'only these rule families (dns,edge,tls,...)')
+    .option('--skip <families>', 'skip these rule families')
+    .option('--baseline <report.json>', 'compare with a saved JSON report: new, fixed, unchanged, metric deltas')
+    .option('--no-history', 'do not record this run in .launchready/history.db')
+    .action(async (opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, recordHistory: true })));
+
+  common(program.command('dns <domain>'))
+    .description('DNS checks of a domain, its www and subdomains')
+    .option('--subdomains <list>', 'app,api,admin or full names')
+    .option('--staging <list>', 'hosts/patterns production must never point to')
+    .action(async (domain: string, opts: AuditOptions & { subdomains?: string; staging?: string }) =>
+      setExit(await auditCommand(ctx, { opts, only: ['dns'], config: configFrom({ domains: domainsArg(domain, opts) }) })),
+    );
+
+  common(program.command('edge <url>'))
+    .description('redirects, HTTPS, HSTS and edge of a site')
+    .option('--subdomains <list>', 'app,api,admin or full names')
+    .option('--staging <list>', 'hosts/patterns production must never point to')
+    .action(async (url: string, opts: AuditOptions & { subdomains?: string; staging?: string }) => {
+      const u = parseUrlArg(url);
+      const apex = getDomain(u.hostname) ?? u.hostname;
+      setExit(
+        await auditCommand(ctx, { opts, only: ['dns', 'edge', 'tls'], config: configFrom({ domains: { ...domainsArg(apex, opts), canonical: u.origin } }) }),
+      );
+    });
+
+  common(program.command('tls <host[:port]>'))
+    .description('certificate and handshake of one host')
+    .action(async (hostPort: string, opts: AuditOptions) => {
+      const { host, port } = parseHostPort(hostPort);
+      const config = configFrom({ domains: { apex: host } });
+      const connectTo = port === 443 ? opts.connectTo : [...(opts.connectTo ?? []), `${host}:443:${host}:${port}`];
+      setExit(await auditCommand(ctx, { opts: { ...opts, ...(connectTo ? { connectTo } : {}) }, only: ['tls'], config, gatherers: [tlsOnlyTargets(host)] }));
+    });
+
+  common(program.command('report <saved.json>'))
+    .description('re-render a saved JSON report in other formats')
+    .action(async (file: string, opts: AuditOptions) => setExit(await reportCommand(ctx, file, opts)));
+
+  program
+    .command('history')
+    .description('list recorded runs (.launchready/history.db)')
+    .option('-c, --config <file>', 'config file whose runs to list (default: all)')
+    .option('--json', 'machine-readable output')
+    .option('--limit <n>', 'at most this many runs', '20')
+    .action(async (opts: { config?: string; json?: boolean; limit: string }) => setExit(await historyCommand(ctx, opts)));
+
+  program
+    .command('init [url]')
+    .description('write a commented starter config (probing the URL when given)')
+    .option('-o, --out <file>', 'where to write it', 'launchready.config.yaml')
+    .option('--force', 'overwrite an existing file')
+    .option('--resolver <host:port>', 'DNS server for probing', collect)
+    .option('--connect-to <HOST:PORT:ADDR:PORT>', 'connect-to rule for probing', collect)
+    .option('--ca <file>', 'extra trusted root certificates (PEM)')
+    .action(async (url: string | undefined, opts) => setExit(await initCommand(ctx, url, opts)));
+
+  program
+    .command('demo')
+    .description('start a deliberately flawed marketplace on loopback, audit it, write launchready-report.html')
+    .option('-o, --out <dir>', 'where to write the reports', '.')
+    .option('-f, --format <list>', 'report files to write', 'html,json')
+    .option('--no-color', 'no ANSI colours')
+    .option('-q, --quiet', 'no progress')
+    .option('--keep-running', 'leave the demo servers up after the audit (Ctrl-C to stop)')
+    .option('--fixed', 'run the marketplace with its flaws repaired')
+    .action(async (opts) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      setExit(await demoCommand(ctx, opts));
+    });
+
+  return program;
+}
+
+function domainsArg(domain: string, opts: { subdomains?: string; staging?: string }) {
+  const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  return { apex: domain, subdomains: split(opts.subdomains), staging: split(opts.staging) };
+}
+
+function parseUrlArg(s: string): URL {
+  try {
+    return new URL(/^[a-z]+:\/\//i.test(s) ? s : `https://${s}`);
+  } catch {
+    throw new UsageError(`not a URL: "${s}"`);
+  }
+}
+
+export function parseHostPort(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(s.trim());
+  if (!m) throw new UsageError(`expected host or host:port, got "${s}"`);
+  const port = m[3] ? Number(m[3]) : 443;
+  if (!(port > 0 && port < 65536)) throw new UsageError(`port out of range in "${s}"`);
+  return { host: (m[1] ?? m[2])!.toLowerCase(), port };
+}
+
+/** Runs the CLI and returns the exit code. Never calls process.exit (main() below does). */
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  let code = 0;
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    return handleError(err, ctx);
+  }
+}
+
+export function handleError(err: unknown, ctx: CliContext): number {
+  if (err instanceof CommanderError) {
+    // help and version exit 0; parse errors were already printed by commander
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof AbortedError) {
+    ctx.stderr.write('\nstopped.\n');
+    return 130;
+  }
+  if (err instanceof LaunchreadyError && err.exitCode === 2) {
+    ctx.stderr.write(`launchready: ${err.message}\n`);
+    return 2;
+  }
+  const e = err as Error;
+  const home = ctx.env.HOME;
+  const stack = (e?.stack ?? String(err)).split(ctx.cwd).join('.').split(home ?? '\0').join('~');
+  ctx.stderr.write(
+    `launchready: internal error: ${e?.message ?? String(err)}\n${stack}\n` +
+      `This is a bug in launchready ${TOOL_VERSION}. Please report it with the command you ran (secrets removed) and the lines above.\n`,
+  );
+  return 3;
+}
+
+/** Process entry: wires Ctrl-C to an abort signal (second Ctrl-C exits at once). */
+export async function main(): Promise<void> {
+  const ac = new AbortController();
+  let interrupted = 0;
+  const onSigint = () => {
+    interrupted++;
+    if (interrupted > 1) process.exit(130);
+    ac.abort();
+    // Whatever is still running gets one second to close its sockets and servers.
+    setTimeout(() => process.exit(130), 1000).unref();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const code = await run(process.argv.slice(2), processContext(ac.signal));
+  process.exit(ac.signal.aborted && code === 0 ? 130 : code);
+}

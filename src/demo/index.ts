@@ -1,0 +1,163 @@
+/**
+ * The demo target: a deliberately flawed marketplace on loopback, with its own DNS server,
+ * certificate authority and HTTP/HTTPS servers on 127.0.0.x. Nothing leaves the machine: names
+ * live under the reserved `.test` TLD, served by our DNS server, and `connectTo` rules route
+ * ports 80/443 of each name to the ephemeral ports the servers got.
+ *
+ * Flaws (flawed: true), by stage:
+ *   2  status.market.test does not resolve (dns/unresolved); no CAA (dns/caa-missing);
+ *      app's certificate expired (tls/expired); admin's certificate names another host
+ *      (tls/hostname-mismatch); api sends its leaf without the intermediate
+ *      (tls/untrusted-chain) and serves plain http:// (edge/http-not-redirected) without HSTS
+ *      (edge/hsts-missing); www's certificate expires in 10 days (tls/expiring-soon) and its
+ *      HSTS max-age is one day (edge/hsts-weak).
+ * With flawed: false every one of these is repaired.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startDnsServer, type DnsServerHandle, type ZoneSpec } from '../harness/dns-server.js';
+import { createCertAuthority, type IssuedCert } from '../harness/certs.js';
+import { startHttpServer, startHttpsServer, type ServerHandle } from '../harness/http-servers.js';
+import type { LaunchreadyConfigInput } from '../config/schema.js';
+import { startMarketplace, type Marketplace } from './marketplace.js';
+
+export const DEMO_APEX = 'market.test';
+const DAY = 86_400_000;
+
+interface Host {
+  name: string;
+  address: string;
+  cert: (ca: Awaited<ReturnType<typeof createCertAuthority>>, inter: Awaited<ReturnType<typeof createCertAuthority>>) => Promise<IssuedCert & { sendLeafOnly?: boolean }>;
+  https: (app: Marketplace['handler']) => (req: IncomingMessage, res: ServerResponse) => void;
+  http: (app: Marketplace['handler']) => (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export interface Demo {
+  /** Config for the audit (network overrides point at the demo's DNS, CA and servers). */
+  config: LaunchreadyConfigInput;
+  dns: DnsServerHandle;
+  servers: ServerHandle[];
+  marketplace: Marketplace;
+  stop(): Promise<void>;
+}
+
+const redirect = (location: (req: IncomingMessage) => string, status = 301) => (req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(status, { location: location(req), 'content-length': '0' });
+  res.end();
+};
+
+const withHeaders =
+  (headers: Record<string, string>, app: Marketplace['handler']) => (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    app(req, res);
+  };
+
+export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
+  const flawed = opts.flawed;
+  const HSTS_GOOD = 'max-age=31536000; includeSubDomains';
+  const now = Date.now();
+  const hosts: Host[] = [
+    {
+      name: DEMO_APEX,
+      address: '127.0.0.11',
+      cert: (_ca, inter) => inter.issue({ names: [DEMO_APEX] }),
+      https: () => redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`),
+      http: () => redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`),
+    },
+    {
+      name: `www.${DEMO_APEX}`,
+      address: '127.0.0.11',
+      cert: (_ca, inter) => inter.issue({ names: [`www.${DEMO_APEX}`], notAfter: new Date(now + (flawed ? 10 : 80) * DAY) }),
+      https: (app) => withHeaders({ 'strict-transport-security': flawed ? 'max-age=86400' : HSTS_GOOD }, app),
+      http: () => redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`),
+    },
+    {
+      name: `app.${DEMO_APEX}`,
+      address: '127.0.0.12',
+      cert: (_ca, inter) =>
+        flawed
+          ? inter.issue({ names: [`app.${DEMO_APEX}`], notBefore: new Date(now - 120 * DAY), notAfter: new Date(now - 3 * DAY) })
+          : inter.issue({ names: [`app.${DEMO_APEX}`] }),
+      https: (app) => withHeaders({ 'strict-transport-security': HSTS_GOOD }, app),
+      http: () => redirect((req) => `https://app.${DEMO_APEX}${req.url ?? '/'}`),
+    },
+    {
+      name: `api.${DEMO_APEX}`,
+      address: '127.0.0.13',
+      cert: async (_ca, inter) => ({ ...(await inter.issue({ names: [`api.${DEMO_APEX}`] })), sendLeafOnly: flawed }),
+      https: (app) => (flawed ? app : withHeaders({ 'strict-transport-security': HSTS_GOOD }, app)),
+      http: (app) => (flawed ? app : redirect((req) => `https://api.${DEMO_APEX}${req.url ?? '/'}`, 308)),
+    },
+    {
+      name: `admin.${DEMO_APEX}`,
+      address: '127.0.0.14',
+      cert: (_ca, inter) => inter.issue({ names: [flawed ? `admin-old.${DEMO_APEX}` : `admin.${DEMO_APEX}`] }),
+      https: (app) => withHeaders({ 'strict-transport-security': HSTS_GOOD }, app),
+      http: () => redirect((req) => `https://admin.${DEMO_APEX}${req.url ?? '/'}`),
+    },
+  ];
+  if (!flawed) {
+    hosts.push({
+      name: `status.${DEMO_APEX}`,
+      address: '127.0.0.15',
+      cert: (_ca, inter) => inter.issue({ names: [`status.${DEMO_APEX}`] }),
+      https: (app) => withHeaders({ 'strict-transport-security': HSTS_GOOD }, app),
+      http: () => redirect((req) => `https://status.${DEMO_APEX}${req.url ?? '/'}`),
+    });
+  }
+
+  const stoppers: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const tmp = mkdtempSync(join(tmpdir(), 'launchready-demo-'));
+    stoppers.push(async () => rmSync(tmp, { recursive: true, force: true }));
+    const ca = await createCertAuthority({ name: 'Launchready Demo Root CA' });
+    const inter = await createCertAuthority({ name: 'Launchready Demo Issuing CA', parent: ca });
+    writeFileSync(join(tmp, 'ca.pem'), ca.certPem);
+
+    const marketplace = await startMarketplace({ flawed });
+    stoppers.push(() => marketplace.close());
+
+    const zones: ZoneSpec = {
+      [`staging.${DEMO_APEX}`]: [{ type: 'A', value: '127.0.0.20' }],
+    };
+    if (!flawed) zones[DEMO_APEX] = [{ type: 'CAA', tag: 'issue', value: 'letsencrypt.org' }];
+    const servers: ServerHandle[] = [];
+    const connectTo: string[] = [];
+    for (const h of hosts) {
+      const cert = await h.cert(ca, inter);
+      const https = await startHttpsServer({
+        host: h.address,
+        cert: { certPem: cert.sendLeafOnly ? cert.leafOnlyPem : cert.chainPem, keyPem: cert.keyPem },
+        handler: h.https(marketplace.handler),
+      });
+      const http = await startHttpServer({ host: h.address, handler: h.http(marketplace.handler) });
+      servers.push(https, http);
+      stoppers.push(() => https.close(), () => http.close());
+      connectTo.push(`${h.name}:443:${h.address}:${https.port}`, `${h.name}:80:${h.address}:${http.port}`);
+      const records = (zones[h.name] ??= []) as Exclude<ZoneSpec[string], string>;
+      records.push({ type: 'A', value: h.address });
+    }
+    const dns = await startDnsServer({ zones });
+    stoppers.push(() => dns.close());
+
+    const config: LaunchreadyConfigInput = {
+      name: 'Market (demo)',
+      domains: {
+        apex: DEMO_APEX,
+        canonical: `https://www.${DEMO_APEX}`,
+        subdomains: ['app', 'api', 'admin', 'status'],
+        staging: [`staging.${DEMO_APEX}`],
+      },
+      network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
+    };
+    return { config, dns, servers, marketplace, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Every artifact kind, in one place, one line of comment each.
+ * An artifact is plain serialisable data produced by one gatherer (src/gather/<id>.ts).
+ * Families add their artifacts here (keep the list sorted by stage).
+ */
+import type { DnsAnswer, HttpExchange, TlsSummary } from '../net/types.js';
+import type { EmailPosture } from '../audits/email/artifact.js';
+import type { MigrationLintResult } from '../migrations/types.js';
+import type { DatabaseArtifact } from '../db/types.js';
+
+/** The production names to check: apex, www, declared subdomains (lower case, no trailing dot). */
+export interface NameTargets {
+  apex: string | null;
+  canonical: string | null;
+  names: { name: string; role: 'apex' | 'www' | 'subdomain' }[];
+  staging: string[];
+}
+
+/** DNS facts for one name: the CNAME chain hop by hop and the final addresses. */
+export interface DnsNameInfo {
+  name: string;
+  /** CNAME hops in order, each `{from, to}`. */
+  cnameChain: { from: string; to: string }[];
+  /** Name the chain ends at. */
+  finalName: string;
+  a: DnsAnswer;
+  aaaa: DnsAnswer;
+  /** Addresses of the final name (A and AAAA). */
+  addresses: string[];
+  /** Raw CAA answer for the name's zone apex (only for the apex). */
+  caa?: DnsAnswer;
+}
+
+/** How one name answers over HTTP and HTTPS, redirects followed (in scope only). */
+export interface EdgeProbe {
+  name: string;
+  http: HttpExchange;
+  https: HttpExchange;
+}
+
+export interface Artifacts {
+  /** Names derived from config.domains (no I/O; gathered so audits can require it). */
+  targets: NameTargets;
+  /** DNS resolution of every target name. */
+  dns: DnsNameInfo[];
+  /** http:// and https:// fetch of every name that resolves. */
+  edge: EdgeProbe[];
+  /** TLS handshake summary of every name on 443 (or the port in connectTo). */
+  tls: TlsSummary[];
+  /** SPF/DKIM/DMARC/MX/MTA-STS posture of config.email.domain (stage 3). */
+  email: EmailPosture;
+  /** Migration linter result for config.database.migrations (src/gather/migrations.ts). */
+  migrations: MigrationLintResult;
+  /** Database statistics, roles and schema facts for config.database.url (src/gather/database.ts). */
+  database: DatabaseArtifact;
+}
