@@ -40,6 +40,9 @@ export const repoSchema = z
     path: z.string().default('.').describe('Repository root, relative to the config file'),
     history: z.boolean().default(true).describe('Also scan git history for secrets'),
     bundles: z.array(z.string()).default([]).describe('Built client bundles to scan for leaked secrets, e.g. dist'),
+    maxFileBytes: z.number().int().positive().default(10 * 1024 * 1024).describe('Files and history blobs above this size are skipped (reported with a reason)'),
+    allowPaths: z.array(z.string()).default([]).describe('Regexes of paths whose secret hits are accepted (matched against the repo-relative path)'),
+    baseline: z.string().optional().describe('Secrets baseline of accepted fingerprints, e.g. .launchready/secrets-baseline.json'),
   })
   .describe('Source repository (secrets, migrations, deploy files)');
 
@@ -47,8 +50,15 @@ export const envSchema = z
   .strictObject({
     files: z.record(z.string(), z.string()).default({}).describe('Environment name -> env file, e.g. production: .env.production'),
     required: z.array(z.string()).default([]).describe('Variable names every environment must define'),
+    dir: z.string().optional().describe('Directory holding .env files (default: repo.path, else the config directory)'),
   })
   .describe('Environment files (parity between environments)');
+
+export const logsSchema = z
+  .strictObject({
+    paths: z.array(z.string()).default([]).describe('Log files or directories to check for secrets and personal data (.gz rotations included)'),
+  })
+  .describe('Log samples (secrets and personal data in logs)');
 
 export const databaseSchema = z
   .strictObject({
@@ -67,6 +77,7 @@ export const configSchema = z
     repo: repoSchema.optional(),
     env: envSchema.optional(),
     database: databaseSchema.optional(),
+    logs: logsSchema.optional(),
     active: z.boolean().default(false).describe('Allow active probes (bursts, load) against non-loopback hosts'),
     rules: z.record(z.string(), severityOrOff).default({}).describe('Per-rule severity override or off'),
   })

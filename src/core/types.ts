@@ -107,6 +107,7 @@ export interface LaunchStep {
   fingerprints: string[];
 }
 
+/** A rule that was selected but could not be checked (its input failed, or nothing to check). */
 export interface Skipped {
   id: string;
   reason: string;

@@ -11,8 +11,13 @@
  *      (tls/untrusted-chain) and serves plain http:// (edge/http-not-redirected) without HSTS
  *      (edge/hsts-missing); www's certificate expires in 10 days (tls/expiring-soon) and its
  *      HSTS max-age is one day (edge/hsts-weak).
+ *   3  SPF needs 11 DNS lookups (email/spf-too-many-lookups) and ends in ?all
+ *      (email/spf-permissive); DMARC is p=none without rua (email/dmarc-policy-none,
+ *      email/dmarc-no-reports); the DKIM key of selector s1 is RSA-1024 (email/dkim-weak-key); no
+ *      MTA-STS (email/mta-sts-missing).
  * With flawed: false every one of these is repaired.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +130,8 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
     const zones: ZoneSpec = {
       [`staging.${DEMO_APEX}`]: [{ type: 'A', value: '127.0.0.20' }],
     };
-    if (!flawed) zones[DEMO_APEX] = [{ type: 'CAA', tag: 'issue', value: 'letsencrypt.org' }];
+    Object.assign(zones, emailZone(flawed));
+    if (!flawed) (zones[DEMO_APEX] as Exclude<ZoneSpec[string], string>).push({ type: 'CAA', tag: 'issue', value: 'letsencrypt.org' });
     const servers: ServerHandle[] = [];
     const connectTo: string[] = [];
     for (const h of hosts) {
@@ -153,6 +159,7 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
         subdomains: ['app', 'api', 'admin', 'status'],
         staging: [`staging.${DEMO_APEX}`],
       },
+      email: { domain: DEMO_APEX, dkimSelectors: ['s1'] },
       network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
     };
     return { config, dns, servers, marketplace, stop };
@@ -160,4 +167,30 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
     await stop();
     throw err;
   }
+}
+
+/** DNS records of the demo's mail setup: a sending provider, SPF, DKIM, DMARC, MX, MTA-STS. */
+function emailZone(flawed: boolean): ZoneSpec {
+  const dkim = generateKeyPairSync('rsa', { modulusLength: flawed ? 1024 : 2048 });
+  const p = dkim.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const zones: ZoneSpec = {
+    [DEMO_APEX]: [{ type: 'MX', priority: 10, exchange: `mx.${DEMO_APEX}` }],
+    [`mx.${DEMO_APEX}`]: [{ type: 'A', value: '127.0.0.16' }],
+    [`s1._domainkey.${DEMO_APEX}`]: [{ type: 'TXT', value: `v=DKIM1; k=rsa; p=${p}` }],
+    [`_spf.mailer.test`]: [{ type: 'TXT', value: 'v=spf1 ip4:192.0.2.0/24 -all' }],
+  };
+  const apex = zones[DEMO_APEX] as Exclude<ZoneSpec[string], string>;
+  if (flawed) {
+    // Every marketing tool the team tried left an include behind: 11 lookups, over the limit of 10.
+    const tools = ['crm', 'newsletter', 'helpdesk', 'billing', 'survey', 'events', 'shop', 'chat', 'ads', 'forms'];
+    for (const t of tools) zones[`_spf.${t}.test`] = [{ type: 'TXT', value: 'v=spf1 ip4:198.51.100.0/24 -all' }];
+    apex.push({ type: 'TXT', value: `v=spf1 include:_spf.mailer.test ${tools.map((t) => `include:_spf.${t}.test`).join(' ')} ?all` });
+    zones[`_dmarc.${DEMO_APEX}`] = [{ type: 'TXT', value: 'v=DMARC1; p=none' }];
+  } else {
+    apex.push({ type: 'TXT', value: 'v=spf1 include:_spf.mailer.test -all' });
+    zones[`_dmarc.${DEMO_APEX}`] = [{ type: 'TXT', value: `v=DMARC1; p=reject; rua=mailto:dmarc@${DEMO_APEX}` }];
+    zones[`_mta-sts.${DEMO_APEX}`] = [{ type: 'TXT', value: 'v=STSv1; id=20260101' }];
+    zones[`_smtp._tls.${DEMO_APEX}`] = [{ type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tls@${DEMO_APEX}` }];
+  }
+  return zones;
 }

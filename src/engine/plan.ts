@@ -19,7 +19,7 @@ export interface Plan {
   /** Artifacts to gather, dependencies first. */
   artifacts: ArtifactId[];
   /** Audits left out, with the reason (reported as skipped). */
-  excluded: { id: string; reason: string }[];
+  excluded: { id: string; rules: string[]; reason: string }[];
 }
 
 export function planRun(reg: Registry, config: LaunchreadyConfig, opts: PlanOptions = {}): Plan {
@@ -39,7 +39,7 @@ export function planRun(reg: Registry, config: LaunchreadyConfig, opts: PlanOpti
     const enabled = a.meta.emits.some((id) => config.rules[id] !== 'off');
     if (!selected || skipped) continue; // not asked for: not reported either
     if (!enabled) {
-      excluded.push({ id: a.meta.id, reason: 'all its rules are off in config' });
+      excluded.push({ id: a.meta.id, rules: [...a.meta.emits], reason: 'off in config' });
       continue;
     }
     audits.push(a);

@@ -50,7 +50,7 @@ export async function runAudit(opts: RunOptions): Promise<{ report: Report; arti
   if (signal.aborted) throw new AbortedError('stopped by the user');
 
   const findings: Finding[] = [];
-  const skipped: Skipped[] = [...plan.excluded];
+  const skipped: Skipped[] = plan.excluded.flatMap((e) => e.rules.map((id) => ({ id, reason: e.reason })));
   const checked: CheckedTarget[] = [];
   const passed = new Set<string>();
   const errors: { audit: string; message: string }[] = [];
@@ -61,10 +61,8 @@ export async function runAudit(opts: RunOptions): Promise<{ report: Report; arti
     const missing = audit.meta.requiredArtifacts.find((id) => artifacts[id] === undefined || isArtifactError(artifacts[id]));
     if (missing !== undefined) {
       const a = artifacts[missing];
-      skipped.push({
-        id: audit.meta.id,
-        reason: isArtifactError(a) ? `${String(missing)}: ${a.error.message}` : `${String(missing)} was not gathered`,
-      });
+      const reason = isArtifactError(a) ? `${String(missing)}: ${a.error.message}` : `${String(missing)} was not gathered`;
+      for (const id of audit.meta.emits) if (opts.config.rules[id] !== 'off') skipped.push({ id, reason });
       continue;
     }
     const input = Object.fromEntries(audit.meta.requiredArtifacts.map((id) => [id, artifacts[id]]));
@@ -77,7 +75,7 @@ export async function runAudit(opts: RunOptions): Promise<{ report: Report; arti
     }
     if (result.metrics) Object.assign(metrics, result.metrics);
     if (result.notApplicable) {
-      skipped.push({ id: audit.meta.id, reason: result.notApplicable });
+      for (const id of audit.meta.emits) if (opts.config.rules[id] !== 'off') skipped.push({ id, reason: result.notApplicable });
       continue;
     }
     const enabled = audit.meta.emits.filter((id) => opts.config.rules[id] !== 'off');

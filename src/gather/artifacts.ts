@@ -7,6 +7,7 @@ import type { DnsAnswer, HttpExchange, TlsSummary } from '../net/types.js';
 import type { EmailPosture } from '../audits/email/artifact.js';
 import type { MigrationLintResult } from '../migrations/types.js';
 import type { DatabaseArtifact } from '../db/types.js';
+import type { EnvFilesArtifact, LogsArtifact, SecretsArtifact } from '../secrets/types.js';
 
 /** The production names to check: apex, www, declared subdomains (lower case, no trailing dot). */
 export interface NameTargets {
@@ -51,6 +52,12 @@ export interface Artifacts {
   email: EmailPosture;
   /** Migration linter result for config.database.migrations (src/gather/migrations.ts). */
   migrations: MigrationLintResult;
+  /** Secrets in the working tree, git history and built bundles (src/gather/secrets.ts). */
+  secrets: SecretsArtifact;
+  /** Parsed .env files, values masked and hashed, never stored (src/gather/envfiles.ts). */
+  envFiles: EnvFilesArtifact;
+  /** Secrets and personal data found in log files (src/gather/logs.ts). */
+  logs: LogsArtifact;
   /** Database statistics, roles and schema facts for config.database.url (src/gather/database.ts). */
   database: DatabaseArtifact;
 }

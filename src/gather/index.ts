@@ -4,5 +4,8 @@ import targets from './targets.js';
 import dns from './dns.js';
 import edge from './edge.js';
 import tls from './tls.js';
+import email from './email.js';
+import migrations from './migrations.js';
+import database from './database.js';
 
-export const GATHERERS: Gatherer[] = [targets, dns, edge, tls] as Gatherer[];
+export const GATHERERS: Gatherer[] = [targets, dns, edge, tls, email, migrations, database] as Gatherer[];

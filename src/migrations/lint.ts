@@ -37,7 +37,9 @@ export async function lintMigrations(files: MigrationSourceFile[]): Promise<Migr
   const out: MigrationFileInfo[] = [];
   const sink: Sink = { issues: [], ignored: [] };
 
-  for (const f of [...files].sort(byMigrationOrder)) {
+  for (const raw of [...files].sort(byMigrationOrder)) {
+    // A byte-order mark would be a syntax error for the parser; a space keeps every offset.
+    const f = raw.text.charCodeAt(0) === 0xfeff ? { path: raw.path, text: ` ${raw.text.slice(1)}` } : raw;
     const c = classify(f.path, f.text, texts);
     if (!c) continue;
     const lines = new LineIndex(f.text);

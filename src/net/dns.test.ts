@@ -167,7 +167,7 @@ describe('createDnsClient against the harness server', () => {
     ['empty', ''],
     ['an empty label', 'a..example.com'],
     ['a 64-byte label', `${'a'.repeat(64)}.example.com`],
-    ['a space', 'bad name.example.com'],
+    ['a control character', 'bad\u0007name.example.com'],
     ['an over-long name', `${'abcdefghi.'.repeat(26)}com`],
   ])('returns ERROR without a query for %s', async (_l, input) => {
     const before = server.queries.length;

@@ -92,7 +92,8 @@ export function normaliseName(input: string): { name: string } | { error: string
   for (const label of n.split('.')) {
     if (label.length === 0) return { error: `invalid DNS name "${input}": empty label` };
     if (label.length > 63) return { error: `invalid DNS name "${input}": label longer than 63 characters` };
-    if (/[\x00-\x20\x7f]/.test(label)) return { error: `invalid DNS name "${input}": control or space character` };
+    // RFC 2181 section 11: a label may hold any octet; only control characters are refused here
+    if (/[\x00-\x1f\x7f]/.test(label)) return { error: `invalid DNS name "${input}": control character` };
   }
   return { name: n };
 }

@@ -238,6 +238,18 @@ describe('HTTP client against fixture servers on 127.0.0.2', () => {
     expect(r.status).toBe(0);
   });
 
+  it('speaks to IPv6 loopback by bracketed URL', async () => {
+    const v6 = await startHttpServer({ host: '::1', handler: routes });
+    try {
+      const r = await client.request({ url: `http://[::1]:${v6.port}/` });
+      expect(r.status).toBe(200);
+      expect(r.body).toBe(`hello [::1]:${v6.port}`);
+      expect(r.remoteAddress).toBe('::1');
+    } finally {
+      await v6.close();
+    }
+  });
+
   it('a caller abort gives ABORTED', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);

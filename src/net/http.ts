@@ -216,6 +216,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           headers,
           body: body as string | Uint8Array | undefined,
           signal: ac.signal,
+          // The agent's defaults are the client's timeout; a longer per-request one must win.
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
         ex.timing.ttfbMs = Math.round(performance.now() - started);
         ex.status = res.statusCode;

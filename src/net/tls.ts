@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 // must stay above it (ESM evaluates sibling imports in order).
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import pLimit from 'p-limit';
 import { mapConnect } from './connect-to.js';
 import { NetFailure, resolveHost, type LookupFn } from './resolve.js';
 import type { CertSummary, NetOptions, TlsProbeRequest, TlsProber, TlsSummary } from './types.js';
@@ -193,7 +194,9 @@ export function createTlsProber(opts: TlsProberOptions): TlsProber {
     return out;
   }
 
-  return { probe };
+  // At most `concurrency` handshakes in flight; the rest queue (their timeout starts when they run).
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  return { probe: (req) => limit(() => probe(req)) };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -409,8 +409,8 @@ td{vertical-align:top;border-bottom:1px solid var(--line);padding:10px 8px}
 tr[hidden]{display:none}
 .ftitle{font-weight:600}.rule{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:var(--low);text-decoration:none}
 .stage-cell{white-space:nowrap;color:#334155;font-size:12.5px}
-.target{overflow-wrap:anywhere;max-width:220px}.fix{max-width:320px;color:#334155}
-.ev{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0;max-width:320px}
+.target{overflow-wrap:anywhere;min-width:150px;max-width:220px}.fix{max-width:320px;color:#334155}
+.ev{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0;min-width:230px;max-width:340px}
 .ev dt{color:var(--muted);font-size:12px}.ev dd{margin:0;overflow-wrap:anywhere}
 .deferred{margin-top:4px;font-size:12px;color:var(--muted);font-style:italic}
 .latency-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}

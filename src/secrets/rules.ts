@@ -119,12 +119,13 @@ function notCode(v: string): boolean {
   if (/^[A-Za-z_]+$/.test(v)) return false; // bare identifier / word
   if (/^[$@%&*]/.test(v)) return false; // template or reference
   if (/^(?:https?|file):\/\//i.test(v)) return false;
+  if (/^(?:\/|~\/|\.\.?\/)/.test(v)) return false; // filesystem paths
   if (/^[\d.:-]+$/.test(v)) return false; // numbers, versions, times
   return true;
 }
 
 const GENERIC_NAME_EXCLUDE = [
-  /(?:url|uri|path|file|name|id|ids|type|len|length|header|field|prompt|label|placeholder|endpoint|expiry|expires|expires_at|ttl|count|limit|format|version|mode|policy|hint|regex|pattern|reset|min|max|key_id|location|store|cache|storage|column|input|validation)$/i,
+  /(?:url|uri|path|file|name|id|ids|type|len|length|header|field|prompt|label|placeholder|endpoint|expiry|expires|expires_at|ttl|count|limit|format|version|mode|policy|hint|regex|pattern|reset|min|max|key_id|location|store|cache|storage|column|input|validation|hash|digest|salt_rounds|rounds|strength|confirm|confirmation|required|rule|rules|policy)$/i,
 ];
 const GENERIC_STOPWORDS = ['password', 'secret', 'token', 'undefined', 'null', 'true', 'false', 'string', 'required', 'optional', 'bearer'];
 
@@ -352,7 +353,9 @@ const codeHosts: SecretRule[] = [
   prefixed('npm-access-token', 'npm', 'access token', 'code-hosts', URL.npm, 'npm_[A-Za-z0-9]{36}', ['npm_'],
     (g) => ['npm_' + g.r('alnum', 36)], (g) => ['npm_' + g.r('alnum', 20), 'npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']),
   rule('npmrc-auth-token', 'npm', '.npmrc _authToken', 'code-hosts', URL.npm, {
-    regex: /(_authToken)\s*=\s*([A-Za-z0-9_.+/=-]{20,200})(?![A-Za-z0-9_.+/=-])/g,
+    regex: assigned('_authToken', '[A-Za-z0-9_.+/=-]{20,200}'),
+    // A fallback: an npm_ token on the same span reports as npm-access-token.
+    generic: true,
     keywords: ['_authtoken'], entropy: 3.5, sampleKey: '//registry.npmjs.org/:_authToken',
     tp: (g) => [g.uuid(), g.r('b64', 40)], fp: () => ['${NPM_TOKEN}'],
   }),
@@ -474,7 +477,7 @@ const ai: SecretRule[] = [
   prefixed('huggingface-org-token', 'Hugging Face', 'organization API token', 'ai', URL.hf, 'api_org_[A-Za-z]{34}', ['api_org_'],
     (g) => ['api_org_' + g.r('alpha', 34)], (g) => ['api_org_' + g.r('alpha', 20)]),
   rule('cohere-api-key', 'Cohere', 'API key', 'ai', URL.cohere, {
-    regex: assigned('(?:cohere|co)[_-]?(?:api)?[_-]?key', '[A-Za-z0-9]{40}'),
+    regex: assigned('cohere[\\w-]{0,16}(?:api)?[_-]?key|co[_-]api[_-]key', '[A-Za-z0-9]{40}'),
     keywords: ['cohere', 'co_api', 'co-api'], entropy: 4, sampleKey: 'COHERE_API_KEY',
     tp: (g) => [g.r('alnum', 40)], fp: () => ['<COHERE_API_KEY>'],
   }),
@@ -668,7 +671,7 @@ const infra: SecretRule[] = [
 function pem(id: string, kind: string, label: string, keyword: string): SecretRule {
   const esc = label.replace(/ /g, ' ');
   return rule(id, 'Private key', kind, 'private-keys', URL.key, {
-    regex: new RegExp(`-----BEGIN ${esc}-----(?:\\\\[rn]|\\s)*([A-Za-z0-9+/=\\\\\\s:,-]{64,12000}?)(?:\\\\[rn]|\\s)*-----END ${esc}-----`, 'g'),
+    regex: new RegExp(`-----BEGIN ${esc}-----(?:\\\\[rn]|\\s)*([A-Za-z0-9+/=\\\\\\s:,.()-]{64,12000}?)(?:\\\\[rn]|\\s)*-----END ${esc}-----`, 'g'),
     keywords: [keyword],
     entropy: 4,
     tp: (g) => {
@@ -688,7 +691,8 @@ const privateKeys: SecretRule[] = [
   pem('private-key-openssh', 'OpenSSH private key', 'OPENSSH PRIVATE KEY', 'openssh private key'),
   pem('private-key-pgp', 'PGP private key block', 'PGP PRIVATE KEY BLOCK', 'pgp private key block'),
   rule('private-key-putty', 'Private key', 'PuTTY private key', 'private-keys', URL.key, {
-    regex: /PuTTY-User-Key-File-\d: [\w-]+\s+Encryption: [\w-]+\s+Comment: [^\n]*\s+Public-Lines: \d+\s+[A-Za-z0-9+/=\s]+?Private-Lines: \d+\s+([A-Za-z0-9+/=\s]{64,8000}?)\s*Private-MAC: [a-f0-9]+/g,
+    // `(?:\s|\\n)` admits keys stored inside JSON strings.
+    regex: /PuTTY-User-Key-File-\d: [\w-]+(?:\s|\\n)+Encryption: [\w-]+(?:\s|\\n)+Comment: [^\n\\]*(?:\s|\\n)+Public-Lines: \d+(?:\s|\\n)+(?:[A-Za-z0-9+/=]|\s|\\n)+?Private-Lines: \d+(?:\s|\\n)+((?:[A-Za-z0-9+/=]|\s|\\n){64,8000}?)(?:\s|\\n)*Private-MAC: [a-f0-9]+/g,
     keywords: ['putty-user-key-file'],
     entropy: 4,
     tp: (g) => [`PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n${g.r('b64', 64)}\n${g.r('b64', 4)}\nPrivate-Lines: 2\n${g.r('b64', 64)}\n${g.r('b64', 24)}\nPrivate-MAC: ${g.r('hex', 64)}`],
@@ -704,6 +708,8 @@ function dbUrl(id: string, provider: string, schemes: string, keyword: string[],
     regex: new RegExp(`(?<![A-Za-z0-9+.-])(?:${schemes})://[^:@\\s/"'\`]{1,64}:([^@\\s/"'\`]{3,128})@[A-Za-z0-9.[\\]:_-]{1,253}`, 'g'),
     keywords: keyword,
     entropy: 2.5,
+    // Local development credentials (user:password@localhost) are not worth a blocker.
+    allow: { stopwords: ['password', 'passwd', 'postgres', 'mysql', 'root', 'admin', 'secret', 'guest'] },
     tp: (g) => [`${sample}://app_user:${g.r('alnum', 20)}@db.${g.r('lower', 8)}.internal:5432/app`],
     fp: () => [`${sample}://app_user:\${DB_PASSWORD}@db.internal:5432/app`, `${sample}://user:password@localhost:5432/app`, `${sample}://localhost:5432/app`],
   });
@@ -723,8 +729,8 @@ const databases: SecretRule[] = [
 
 const generic: SecretRule[] = [
   rule('generic-password', 'Generic', 'password assignment', 'generic', URL.key, {
-    regex: assigned('(?:password|passwd|pwd|db_pass|pass)(?![a-z])', "[^\\s'\"`,;(){}\\[\\]<>\\\\]{8,64}"),
-    keywords: ['password', 'passwd', 'pwd', 'pass'],
+    regex: assigned('(?:password|passwd|pwd|db_pass)', "[^\\s'\"`,;(){}\\[\\]<>\\\\]{8,64}"),
+    keywords: ['password', 'passwd', 'pwd', 'db_pass'],
     entropy: 3,
     sampleKey: 'DB_PASSWORD',
     generic: true,

@@ -39,7 +39,14 @@ beforeAll(async () => {
   servers.push(https, http);
   dns = await startDnsServer({
     zones: {
-      'shop.test': [{ type: 'A', value: '127.0.0.31' }, { type: 'CAA', tag: 'issue', value: 'letsencrypt.org' }],
+      // A domain that sends no mail, declared the RFC way: SPF -all, null MX (RFC 7505), DMARC reject.
+      'shop.test': [
+        { type: 'A', value: '127.0.0.31' },
+        { type: 'CAA', tag: 'issue', value: 'letsencrypt.org' },
+        { type: 'TXT', value: 'v=spf1 -all' },
+        { type: 'MX', priority: 0, exchange: '.' },
+      ],
+      '_dmarc.shop.test': [{ type: 'TXT', value: 'v=DMARC1; p=reject; rua=mailto:dmarc@shop.test' }],
       'www.shop.test': [{ type: 'A', value: '127.0.0.31' }],
     },
   });

@@ -83,14 +83,7 @@ export function toZoneSpec(zonedata: Scenario['zonedata']): ZoneSpec {
  * Each is asserted as written here, so a fix elsewhere makes the test fail until the entry goes.
  * (Also listed in docs/email.md.)
  */
-const KNOWN_DEVIATIONS: Record<string, { got: string; why: string }> = {
-  'macro-mania-in-domain': {
-    got: 'temperror',
-    why:
-      'the target name contains spaces (from %_); src/net/dns.ts normaliseName refuses names with ' +
-      'space or control characters, so the query is never sent (rcode ERROR -> temperror, 4.4)',
-  },
-};
+const KNOWN_DEVIATIONS: Record<string, { got: string; why: string }> = {};
 
 const scenarios = loadSuite();
 let total = 0;

@@ -122,8 +122,9 @@ describe('locations, rewrites and ignore comments', () => {
     ['inside the statement', 'CREATE INDEX i /* launchready-ignore index-not-concurrent */ ON t (a);'],
   ])('an ignore comment %s accepts that statement only', async (_, sql) => {
     const r = await one(`${sql}\nCREATE INDEX j ON t (b);`);
-    expect(r.ignored).toEqual([{ rule: 'migrations/index-not-concurrent', file: 'migrations/002_change.sql', line: 1 }]);
-    expect(r.issues.map((i) => [i.rule, i.line])).toEqual([['migrations/index-not-concurrent', 2]]);
+    const lastLine = sql.split('\n').length + 1;
+    expect(r.ignored).toEqual([{ rule: 'migrations/index-not-concurrent', file: 'migrations/002_change.sql', line: lastLine - 1 }]);
+    expect(r.issues.map((i) => [i.rule, i.line])).toEqual([['migrations/index-not-concurrent', lastLine]]);
   });
 
   it('an ignore comment for another rule does not hide the finding', async () => {
@@ -133,6 +134,11 @@ describe('locations, rewrites and ignore comments', () => {
   it('a trailing ignore on the previous line does not leak to the next statement', async () => {
     const r = await one('CREATE INDEX i ON t (a); -- launchready-ignore index-not-concurrent\nCREATE INDEX j ON t (b);');
     expect(r.issues.map((i) => i.line)).toEqual([2]);
+  });
+
+  it('accepts a file that starts with a byte-order mark, and a file of comments only', async () => {
+    expect((await one('\uFEFFCREATE INDEX i ON t (a);')).issues.map((i) => [i.rule, i.column])).toEqual([['migrations/index-not-concurrent', 2]]);
+    expect((await one('-- nothing yet\n/* later */\n')).issues).toEqual([]);
   });
 
   it('reports a parse error at file:line:col and keeps linting the other files', async () => {

@@ -165,7 +165,7 @@ export function emitReport(
   const paths = outputPaths(formats, opts.out, ctx.cwd);
   for (const [f, p] of paths) writeAtomic(p, render(f, report, { color: false, failOn: opts.failOn, rules }));
   if (!opts.quiet) {
-    if (!formats.includes('terminal')) ctx.stdout.write(render('terminal', report, { color, failOn: opts.failOn, rules }));
+    ctx.stdout.write(render('terminal', report, { color, failOn: opts.failOn, rules }));
     for (const [f, p] of paths) ctx.stdout.write(`wrote ${f} report: ${p}\n`);
   }
 }

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseDmarc } from './parse.js';
+
+describe('parseDmarc (RFC 7489 6.4)', () => {
+  it.each([
+    ['v=DMARC1; p=reject', { p: 'reject', pct: 100, adkim: 'r' }],
+    ['v=DMARC1;p=quarantine;pct=25;adkim=s;aspf=s;sp=none', { p: 'quarantine', pct: 25, adkim: 's', sp: 'none' }],
+    ['  v = DMARC1 ;  P=None ; rua=mailto:a@x.example!10m, mailto:b@y.example ; ', { p: 'none' }],
+    ['v=DMARC1; p=reject; fo=1:d; future=yes', { p: 'reject', fo: '1:d', unknownTags: ['future'] }],
+  ])('accepts %s', (text, want) => {
+    const r = parseDmarc(text);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.record).toMatchObject(want);
+  });
+  it('extracts rua addresses and domains', () => {
+    const r = parseDmarc('v=DMARC1; p=none; rua=mailto:A@Reports.Example!10m');
+    expect(r.ok && r.record.rua).toEqual([{ uri: 'mailto:A@Reports.Example', address: 'a@reports.example', domain: 'reports.example' }]);
+  });
+  it.each([
+    ['p=reject; v=DMARC1', 0],
+    ['v=dmarc1; p=reject', 0],
+    ['v=DMARC1; p=block', 12],
+    ['v=DMARC1; p=reject; pct=101', 24],
+    ['v=DMARC1; p=reject; p=none', 20],
+    ['v=DMARC1; rua=mailto:a@b.example', 10],
+    ['v=DMARC1; p=reject; rua=a@b.example', 24],
+    ['v=DMARC1; p reject', 10],
+  ])('rejects %s at position %i', (text, pos) => {
+    const r = parseDmarc(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.pos).toBe(pos);
+  });
+  it('fuzz: never throws, errors are data', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const r = parseDmarc(`v=DMARC1; ${s}`);
+        if (!r.ok) expect(r.error.pos).toBeGreaterThanOrEqual(0);
+        parseDmarc(s);
+      }),
+      { numRuns: 2000, interruptAfterTimeLimit: 5000 },
+    );
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `launchready demo` end to end: the flawed marketplace on loopback (own DNS server, CA, HTTPS
+ * and HTTP servers on 127.0.0.x), audited by every family, the HTML report opened in headless
+ * Chromium. And `demo --fixed`, where every flaw is repaired, reaches `ready`.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../src/core/types.js';
+import { cli } from './helpers/cli.js';
+import { launchBrowser } from './helpers/browser.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lr-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Flaws the demo plants, as [rule, target]: each must be found, nothing else at blocker level. */
+const PLANTED: [string, string][] = [
+  ['dns/unresolved', 'status.market.test'],
+  ['dns/caa-missing', 'market.test'],
+  ['tls/expired', 'app.market.test:443'],
+  ['tls/hostname-mismatch', 'admin.market.test:443'],
+  ['tls/untrusted-chain', 'api.market.test:443'],
+  ['tls/expiring-soon', 'www.market.test:443'],
+  ['edge/http-not-redirected', 'http://api.market.test/'],
+  ['edge/hsts-weak', 'https://www.market.test/'],
+  ['email/spf-too-many-lookups', 'market.test'],
+  ['email/spf-permissive', 'market.test'],
+  ['email/dmarc-policy-none', '_dmarc.market.test'],
+  ['email/dmarc-no-reports', '_dmarc.market.test'],
+  ['email/dkim-weak-key', 's1._domainkey.market.test'],
+  ['email/mta-sts-missing', '_mta-sts.market.test'],
+];
+
+describe('launchready demo', () => {
+  it('finds every planted flaw and writes a report that renders in Chromium', async () => {
+    const r = await cli(['demo', '--out', dir, '--no-color'], { cwd: dir });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('NOT READY');
+    expect(r.stdout).toContain('LAUNCH SEQUENCE');
+    const report = JSON.parse(readFileSync(join(dir, 'launchready-report.json'), 'utf8')) as Report;
+    expect(report.verdict).toBe('not-ready');
+    const found = report.findings.map((f) => [f.id, f.target]);
+    for (const p of PLANTED) expect(found).toContainEqual(p);
+    expect(report.launchSequence[0]!.severity).toBe('blocker');
+
+    const html = join(dir, 'launchready-report.html');
+    expect(existsSync(html)).toBe(true);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (req) => requests.push(req.url()));
+      await page.goto(pathToFileURL(html).href);
+      expect(errors).toEqual([]);
+      expect(requests).toHaveLength(1); // the document itself: self-contained
+      const text = await page.locator('body').innerText();
+      expect(text).toMatch(/not ready/i);
+      for (const [id] of PLANTED) expect(text).toContain(id);
+      expect(text).toContain('status.market.test');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('reaches ready with --fixed (every planted flaw repaired)', async () => {
+    const out = join(dir, 'fixed');
+    const r = await cli(['demo', '--fixed', '--out', out, '--format', 'json', '--quiet'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'launchready-report.json'), 'utf8')) as Report;
+    expect(report.findings).toEqual([]);
+    expect(report.verdict).toBe('ready');
+    for (const [id] of PLANTED) expect(report.passed).toContain(id);
+  });
+});
