@@ -31,6 +31,9 @@ const PLANTED: [string, string][] = [
   ['email/dmarc-no-reports', '_dmarc.market.test'],
   ['email/dkim-weak-key', 's1._domainkey.market.test'],
   ['email/mta-sts-missing', '_mta-sts.market.test'],
+  ['migrations/index-not-concurrent', 'migrations/002_listing_search.up.sql'],
+  ['migrations/not-null-without-default', 'migrations/002_listing_search.up.sql'],
+  ['migrations/irreversible', 'migrations/002_listing_search.up.sql'],
 ];
 
 describe('launchready demo', () => {

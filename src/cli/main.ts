@@ -77,6 +77,34 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       setExit(await auditCommand(ctx, { opts: { ...opts, ...(connectTo ? { connectTo } : {}) }, only: ['tls'], config, gatherers: [tlsOnlyTargets(host)] }));
     });
 
+  common(program.command('email <domain|verify> [file]'))
+    .description('SPF, DKIM, DMARC, MX and MTA-STS of a sending domain; `email verify <file.eml> --ip ADDR` checks one real message')
+    .option('--dkim-selector <list>', 'DKIM selectors to look up besides the common ones (s1,s2)')
+    .option('--provider <list>', 'sending providers (sendgrid,google,...)')
+    .option('--ip <addr>', 'verify: address of the server that sent the message')
+    .option('--helo <name>', 'verify: HELO/EHLO name the sender used')
+    .option('--mail-from <addr>', 'verify: envelope sender (MAIL FROM)')
+    .action(async (domain: string, file: string | undefined, opts: AuditOptions & { dkimSelector?: string; provider?: string; ip?: string; helo?: string; mailFrom?: string }) => {
+      if (domain === 'verify') {
+        if (!file) throw new UsageError('usage: launchready email verify <message.eml> --ip <addr>');
+        const { emailVerifyCommand } = await import('./commands/email.js');
+        return setExit(await emailVerifyCommand(ctx, file, opts));
+      }
+      const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+      const email = { domain, dkimSelectors: split(opts.dkimSelector), providers: split(opts.provider) };
+      setExit(await auditCommand(ctx, { opts, only: ['email'], config: configFrom({ email }) }));
+    });
+
+  common(program.command('migrations [dir]'))
+    .description('lint SQL migrations for unsafe operations (default: migrations/, prisma/migrations, db/migrate...)')
+    .action(async (dir: string | undefined, opts: AuditOptions) =>
+      setExit(await auditCommand(ctx, { opts, only: ['migrations'], config: configFrom(dir ? { database: { migrations: dir } } : {}) })),
+    );
+
+  common(program.command('db <database-url>'))
+    .description('least privilege, missing/unused/duplicate indexes, seq-scan hotspots, slow statements (PostgreSQL)')
+    .action(async (url: string, opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, only: ['db'], config: configFrom({ database: { url } }) })));
+
   common(program.command('report <saved.json>'))
     .description('re-render a saved JSON report in other formats')
     .action(async (file: string, opts: AuditOptions) => setExit(await reportCommand(ctx, file, opts)));

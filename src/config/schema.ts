@@ -13,6 +13,11 @@ export const domainsSchema = z
     canonical: z.string().url().optional().describe('The one URL that wins, e.g. https://www.example.com'),
     subdomains: z.array(z.string().min(1)).default([]).describe('Short names (app) or full names (app.example.com)'),
     staging: z.array(z.string().min(1)).default([]).describe('Hosts, patterns (*.vercel.app) or addresses production must never point to'),
+    rdap: z
+      .string()
+      .url()
+      .optional()
+      .describe('RDAP base URL of the registry, e.g. https://rdap.verisign.com/com/v1 (queried as <base>/domain/<apex>); unset: registration expiry is not checked'),
   })
   .describe('Production names');
 

@@ -15,6 +15,9 @@
  *      (email/spf-permissive); DMARC is p=none without rua (email/dmarc-policy-none,
  *      email/dmarc-no-reports); the DKIM key of selector s1 is RSA-1024 (email/dkim-weak-key); no
  *      MTA-STS (email/mta-sts-missing).
+ *   5  a migration builds an index without CONCURRENTLY and adds a NOT NULL column without a
+ *      default, with no down migration (migrations/index-not-concurrent,
+ *      migrations/not-null-without-default, migrations/irreversible).
  * With flawed: false every one of these is repaired.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -27,6 +30,7 @@ import { createCertAuthority, type IssuedCert } from '../harness/certs.js';
 import { startHttpServer, startHttpsServer, type ServerHandle } from '../harness/http-servers.js';
 import type { LaunchreadyConfigInput } from '../config/schema.js';
 import { startMarketplace, type Marketplace } from './marketplace.js';
+import { createDemoRepo } from './repo.js';
 
 export const DEMO_APEX = 'market.test';
 const DAY = 86_400_000;
@@ -42,6 +46,8 @@ interface Host {
 export interface Demo {
   /** Config for the audit (network overrides point at the demo's DNS, CA and servers). */
   config: LaunchreadyConfigInput;
+  /** The demo's source repository (config paths resolve from here). */
+  repoDir: string;
   dns: DnsServerHandle;
   servers: ServerHandle[];
   marketplace: Marketplace;
@@ -123,6 +129,8 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
     const ca = await createCertAuthority({ name: 'Launchready Demo Root CA' });
     const inter = await createCertAuthority({ name: 'Launchready Demo Issuing CA', parent: ca });
     writeFileSync(join(tmp, 'ca.pem'), ca.certPem);
+    const repoDir = join(tmp, 'repo');
+    createDemoRepo(repoDir, flawed);
 
     const marketplace = await startMarketplace({ flawed });
     stoppers.push(() => marketplace.close());
@@ -160,9 +168,11 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
         staging: [`staging.${DEMO_APEX}`],
       },
       email: { domain: DEMO_APEX, dkimSelectors: ['s1'] },
+      repo: { path: '.', history: true },
+      database: { migrations: 'migrations' },
       network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
     };
-    return { config, dns, servers, marketplace, stop };
+    return { config, repoDir, dns, servers, marketplace, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -32,6 +32,50 @@ export interface DnsNameInfo {
   caa?: DnsAnswer;
 }
 
+/**
+ * Zone-level DNS facts (src/gather/dns.ts `zoneGatherer`): NS and SOA of the apex, the declared
+ * staging hosts resolved (to spot a production name sharing their address), reverse DNS of every
+ * production address (hosting provider hints).
+ */
+export interface ZoneFacts {
+  apex: string | null;
+  ns?: DnsAnswer;
+  soa?: DnsAnswer;
+  /** Declared staging entries that are host names (not patterns, not addresses), resolved. */
+  staging: DnsNameInfo[];
+  /** address -> PTR names (empty when none or the query failed). */
+  ptr: Record<string, string[]>;
+}
+
+/** TLS summary of one name plus which legacy protocol versions it accepts (src/gather/tls.ts). */
+export interface TlsNameSummary extends TlsSummary {
+  /** Undefined when legacy handshakes were not attempted. */
+  legacy?: {
+    tls1_0: boolean;
+    tls1_1: boolean;
+    /** Failures other than a refused handshake (timeouts, resets), by version. */
+    errors?: Record<string, string>;
+  };
+}
+
+/** Registration data of the apex from RDAP (RFC 9083), src/gather/rdap.ts. */
+export interface RdapFacts {
+  domain: string;
+  /** URL queried. */
+  url: string;
+  /** HTTP status of the answer (404: the registry does not know the domain). */
+  status: number;
+  /** ISO 8601 from events[eventAction=expiration]. */
+  expiresAt?: string;
+  registeredAt?: string;
+  registrar?: string;
+  /** RDAP status values (e.g. "client transfer prohibited"). */
+  domainStatus?: string[];
+  nameservers?: string[];
+  /** Set when the answer could not be used (not JSON, network failure...). */
+  problem?: string;
+}
+
 /** How one name answers over HTTP and HTTPS, redirects followed (in scope only). */
 export interface EdgeProbe {
   name: string;
@@ -47,7 +91,11 @@ export interface Artifacts {
   /** http:// and https:// fetch of every name that resolves. */
   edge: EdgeProbe[];
   /** TLS handshake summary of every name on 443 (or the port in connectTo). */
-  tls: TlsSummary[];
+  tls: TlsNameSummary[];
+  /** NS/SOA of the apex, staging hosts resolved, PTR of production addresses (stage 2). */
+  zone: ZoneFacts;
+  /** Registration of the apex through RDAP at config domains.rdap (stage 2). */
+  rdap: RdapFacts;
   /** SPF/DKIM/DMARC/MX/MTA-STS posture of config.email.domain (stage 3). */
   email: EmailPosture;
   /** Migration linter result for config.database.migrations (src/gather/migrations.ts). */

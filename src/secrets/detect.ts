@@ -32,6 +32,8 @@ interface Compiled {
   rules: readonly SecretRule[];
   keywordRe: RegExp;
   byKeyword: Map<string, SecretRule[]>;
+  /** Position of each rule in the set: ties in overlap resolution go to the earlier rule. */
+  order: Map<SecretRule, number>;
 }
 
 const cache = new WeakMap<readonly SecretRule[], Compiled>();
@@ -56,18 +58,24 @@ function compile(rules: readonly SecretRule[]): Compiled {
   // Longest first so a longer keyword is not shadowed by its own prefix at the same position.
   const kws = [...byKeyword.keys()].sort((a, b) => b.length - a.length);
   const keywordRe = new RegExp(kws.map(escapeRe).join('|'), 'gi');
-  const c = { rules, keywordRe, byKeyword };
+  const c = { rules, keywordRe, byKeyword, order: new Map(rules.map((r, i) => [r, i])) };
   cache.set(rules, c);
   return c;
 }
 
-/** Rules whose keywords occur in `text` (one pass of the combined keyword regex). */
+/**
+ * Rules whose keywords occur in `text`: one pass of the combined keyword regex (V8 compiles the
+ * alternation of literals into one automaton; measured as fast as per-keyword indexOf on a
+ * lower-cased copy, without the copy). The search resumes one character after each match so a
+ * keyword nested in another (`token` inside `_authtoken`) is still seen.
+ */
 export function candidateRules(text: string, rules: readonly SecretRule[] = RULES): SecretRule[] {
   const c = compile(rules);
   const seen = new Set<string>();
   const out = new Set<SecretRule>();
-  c.keywordRe.lastIndex = 0;
-  for (let m = c.keywordRe.exec(text); m !== null; m = c.keywordRe.exec(text)) {
+  const re = new RegExp(c.keywordRe.source, 'gi');
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    re.lastIndex = m.index + 1;
     const k = m[0].toLowerCase();
     if (seen.has(k)) continue;
     seen.add(k);
@@ -123,8 +131,8 @@ function rank(r: SecretRule): number {
   return r.nameGroup !== undefined ? 2 : 1;
 }
 
-function resolveOverlaps(cands: Candidate[]): Candidate[] {
-  cands.sort((a, b) => a.start - b.start || rank(b.rule) - rank(a.rule));
+function resolveOverlaps(cands: Candidate[], order: Map<SecretRule, number>): Candidate[] {
+  cands.sort((a, b) => a.start - b.start || rank(b.rule) - rank(a.rule) || (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0));
   const kept: Candidate[] = [];
   for (const c of cands) {
     let drop = false;
@@ -139,7 +147,8 @@ function resolveOverlaps(cands: Candidate[]): Candidate[] {
           drop = true; // same hit from two overlapping chunks
           break;
         }
-        if (rank(k.rule) > rank(c.rule)) {
+        // Equal rank: the one kept first (earlier start, or earlier in the rule list) wins.
+        if (rank(k.rule) >= rank(c.rule)) {
           drop = true;
           break;
         }
@@ -206,7 +215,7 @@ export function detect(text: string, file: string, opts: DetectOptions = {}): Ra
     if (base + chunk >= text.length) break;
   }
   if (cands.length === 0) return [];
-  const kept = resolveOverlaps(cands);
+  const kept = resolveOverlaps(cands, compile(rules).order);
   const starts = lineIndex(text);
   const hits: RawHit[] = [];
   for (const c of kept) {

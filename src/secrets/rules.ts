@@ -729,7 +729,7 @@ const databases: SecretRule[] = [
 
 const generic: SecretRule[] = [
   rule('generic-password', 'Generic', 'password assignment', 'generic', URL.key, {
-    regex: assigned('(?:password|passwd|pwd|db_pass)', "[^\\s'\"`,;(){}\\[\\]<>\\\\]{8,64}"),
+    regex: assigned('(?:password|passwd|(?<![a-z0-9])pwd(?![a-z0-9])|db_pass)', "[^\\s'\"`,;(){}\\[\\]<>\\\\]{8,64}"),
     keywords: ['password', 'passwd', 'pwd', 'db_pass'],
     entropy: 3,
     sampleKey: 'DB_PASSWORD',
@@ -754,7 +754,8 @@ const generic: SecretRule[] = [
     fp: () => ['${INTERNAL_API_KEY}', 'your-api-key-here', 'this.config.apiKey', 'sha512-placeholder', 'INTERNAL_API_KEY_VALUE', 'abcdefghijklmnop'],
   }),
   rule('generic-url-credentials', 'Generic', 'URL with embedded password', 'generic', URL.key, {
-    regex: /(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,20}:\/\/[^:@\s/"'`]{1,64}:([^@\s/"'`]{6,128})@[A-Za-z0-9.[\]:_-]{1,253}/g,
+    // Anchored on the literal `://` (fast to find) with the scheme checked behind it.
+    regex: /:\/\/(?<=[A-Za-z0-9]:\/\/)[^:@\s/"'`]{1,64}:([^@\s/"'`]{6,128})@[A-Za-z0-9.[\]:_-]{1,253}/g,
     keywords: ['://'],
     entropy: 3,
     generic: true,

@@ -75,6 +75,8 @@ export interface AuditInvocation {
   opts: AuditOptions;
   /** Config to use instead of loading one (single-topic commands build it from arguments). */
   config?: LaunchreadyConfig;
+  /** Where relative paths of `config` resolve from (default: the working directory). */
+  baseDir?: string;
   /** Families to run (single-topic commands). */
   only?: string[];
   /** Replace gatherers (e.g. `tls host:port` checks exactly one name). */
@@ -90,7 +92,7 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
   const failOn = parseFailOn(opts.failOn);
   if (!opts.out && formats.length > 1) throw new UsageError('several formats need --out DIR (one file per format)');
   const loaded = inv.config
-    ? { config: inv.config, path: null, baseDir: ctx.cwd }
+    ? { config: inv.config, path: null, baseDir: inv.baseDir ?? ctx.cwd }
     : await loadConfig({ path: opts.config, cwd: ctx.cwd, env: ctx.env, required: true });
   const timeoutMs = opts.timeout ? Number(opts.timeout) : undefined;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of milliseconds (got "${opts.timeout}")`);

@@ -18,6 +18,7 @@ export async function demoCommand(
     const code = await auditCommand(ctx, {
       opts: { out: opts.out, format: opts.format, failOn: 'blocker', ...(opts.color === false ? { color: false } : {}), ...(opts.quiet ? { quiet: true } : {}) },
       config: configFrom(demo.config),
+      baseDir: demo.repoDir,
     });
     if (opts.keepRunning) {
       ctx.stderr.write(`demo servers stay up; DNS at ${demo.dns.address}. Ctrl-C to stop.\n`);
