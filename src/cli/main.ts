@@ -46,6 +46,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--skip <families>', 'skip these rule families')
     .option('--baseline <report.json>', 'compare with a saved JSON report: new, fixed, unchanged, metric deltas')
     .option('--no-history', 'do not record this run in .launchready/history.db')
+    .option('--active', 'allow active probes (bursts, load) against non-loopback hosts (same as active: true)')
     .action(async (opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, recordHistory: true })));
 
   common(program.command('dns <domain>'))
@@ -64,7 +65,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       const u = parseUrlArg(url);
       const apex = getDomain(u.hostname) ?? u.hostname;
       setExit(
-        await auditCommand(ctx, { opts, only: ['dns', 'edge', 'tls'], config: configFrom({ domains: { ...domainsArg(apex, opts), canonical: u.origin } }) }),
+        await auditCommand(ctx, { opts, only: ['dns', 'edge', 'tls', 'headers'], config: configFrom({ domains: { ...domainsArg(apex, opts), canonical: u.origin } }) }),
       );
     });
 
@@ -104,6 +105,83 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   common(program.command('db <database-url>'))
     .description('least privilege, missing/unused/duplicate indexes, seq-scan hotspots, slow statements (PostgreSQL)')
     .action(async (url: string, opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, only: ['db'], config: configFrom({ database: { url } }) })));
+
+  common(program.command('secrets [path]'))
+    .description('credentials in the working tree, built bundles and (with --history) every commit of every branch')
+    .option('--history', 'also scan the full git history (each blob once)')
+    .option('--staged', 'scan only the staged changes (pre-commit)')
+    .option('--baseline-file <file>', 'accepted fingerprints (default .launchready/secrets-baseline.json when it exists)')
+    .option('--update-baseline', 'accept every current finding: write their fingerprints to the baseline file')
+    .option('--install-hook', 'install a git pre-commit hook that runs `launchready secrets --staged`')
+    .action(async (path: string | undefined, opts: AuditOptions & { history?: boolean; staged?: boolean; baselineFile?: string; updateBaseline?: boolean; installHook?: boolean }) => {
+      const { secretsCommand } = await import('./commands/secrets.js');
+      setExit(await secretsCommand(ctx, path, { ...opts, scanHistory: !!opts.history }));
+    });
+
+  common(program.command('env [dir-or-diff] [a] [b]'))
+    .description('env files: missing values, secrets in browser-exposed variables, shared secrets, drift; `env diff <a> <b>` compares two files')
+    .option('--required <keys>', 'variables every environment must define')
+    .action(async (dir: string | undefined, a: string | undefined, b: string | undefined, opts: AuditOptions & { required?: string }) => {
+      const { envCommand, envDiffCommand } = await import('./commands/secrets.js');
+      if (dir === 'diff') {
+        if (!a || !b) throw new UsageError('usage: launchready env diff <fileA> <fileB>');
+        return setExit(await envDiffCommand(ctx, a, b, opts));
+      }
+      setExit(await envCommand(ctx, dir, opts));
+    });
+
+  common(program.command('logs <paths...>'))
+    .description('secrets and personal data in log files (plain, JSON lines, .gz rotations)')
+    .action(async (paths: string[], opts: AuditOptions) => {
+      const { logsCommand } = await import('./commands/secrets.js');
+      setExit(await logsCommand(ctx, paths, opts));
+    });
+
+  common(program.command('smoke [flows...]'))
+    .description('run the configured flows (signup -> login -> create listing -> ...) and exit 1 on a failed step')
+    .option('--repeat <n>', 'run each flow n times (flaky-path hunting)', '1')
+    .option('--parallel', 'run the flows concurrently')
+    .action(async (flows: string[], opts: AuditOptions & { repeat?: string; parallel?: boolean }) => {
+      const { smokeCommand } = await import('./commands/smoke.js');
+      setExit(await smokeCommand(ctx, flows, opts));
+    });
+
+  common(program.command('perf [routes-or-url...]'))
+    .description('load-test the configured routes (or one URL) against p95 and error budgets; --export-k6 to scale out')
+    .option('--method <M>', 'ad-hoc URL: HTTP method', 'GET')
+    .option('--header <K: V>', 'ad-hoc URL: request header (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--body <json>', 'ad-hoc URL: request body')
+    .option('--kind <read|write>', 'ad-hoc URL: which budget applies')
+    .option('--threshold <expr>', "k6 threshold, e.g. 'p(95)<300' (repeatable)", (v: string, p: string[] = []) => [...p, v])
+    .option('--rate <N/s>', 'arrival rate, requests per second (open model)')
+    .option('--vus <N>', 'virtual users (closed model)')
+    .option('--duration <10s>', 'measured time per route')
+    .option('--active', 'allow load against a non-loopback host')
+    .option('--export-k6 <file.js>', 'write a k6 script with the same routes and thresholds instead of running')
+    .action(async (args: string[], opts) => {
+      const { perfCommand } = await import('./commands/perf.js');
+      setExit(await perfCommand(ctx, args, opts));
+    });
+
+  common(program.command('monitor [action] [arg]'))
+    .description('uptime monitor: run (default, long-running with dashboard), check (once), ack <incident>, incidents, test-alert <channel>')
+    .option('--all', 'incidents: include resolved ones')
+    .option('--by <name>', 'ack: who acknowledges (default $USER)')
+    .action(async (action: string | undefined, arg: string | undefined, opts) => {
+      const { monitorCommand } = await import('./commands/monitor.js');
+      setExit(await monitorCommand(ctx, action, arg, opts));
+    });
+
+  common(program.command('probe <base-url>'))
+    .description('security baseline of one API: CORS, rate limits, admin authorization, payload limits, cookies, error leaks')
+    .option('--active', 'allow bursts and oversized/malformed requests against a non-loopback host')
+    .option('--dry-run', 'print the requests the probes would send, send nothing')
+    .option('--burst <n>', 'requests per rate-limit burst (default 30, at most 200)')
+    .option('--origin <list>', 'allowed CORS origins')
+    .action(async (url: string, opts: AuditOptions & { active?: boolean; dryRun?: boolean; burst?: string; origin?: string }) => {
+      const { probeCommand } = await import('./commands/probe.js');
+      setExit(await probeCommand(ctx, url, opts));
+    });
 
   common(program.command('report <saved.json>'))
     .description('re-render a saved JSON report in other formats')

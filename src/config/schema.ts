@@ -4,6 +4,9 @@
  * silently disables a check. Families add their sections here, documented with `.describe()`.
  */
 import { z } from 'zod';
+import { parseThreshold } from '../load/threshold.js';
+import { flowsSchema } from '../flow/schema.js';
+import { monitorSchema } from '../monitor/config-schema.js';
 
 const severityOrOff = z.enum(['blocker', 'high', 'medium', 'low', 'info', 'off']);
 
@@ -13,6 +16,11 @@ export const domainsSchema = z
     canonical: z.string().url().optional().describe('The one URL that wins, e.g. https://www.example.com'),
     subdomains: z.array(z.string().min(1)).default([]).describe('Short names (app) or full names (app.example.com)'),
     staging: z.array(z.string().min(1)).default([]).describe('Hosts, patterns (*.vercel.app) or addresses production must never point to'),
+    pages: z
+      .array(z.string().min(1))
+      .max(20)
+      .optional()
+      .describe('Extra pages to check for mixed content, security headers and caching: paths on the canonical URL (/listings/1) or full URLs on a production name'),
     rdap: z
       .string()
       .url()
@@ -72,6 +80,145 @@ export const databaseSchema = z
   })
   .describe('Database (least privilege, indexes, migrations)');
 
+/** One login / signup / password-reset / search endpoint the rate-limit and payload probes target. */
+const securityEndpointSchema = z
+  .strictObject({
+    role: z.enum(['login', 'signup', 'reset', 'search']).describe('What the endpoint does (login, signup, reset, search)'),
+    url: z.string().min(1).describe('Absolute URL, or a path resolved against the first of security.apis'),
+    method: z.string().default('POST').describe('HTTP method'),
+    body: z
+      .string()
+      .optional()
+      .describe('Body template; {{email}}, {{password}}, {{n}} and {{query}} become marked throwaway values (default: a JSON login body)'),
+    contentType: z.string().default('application/json').describe('Content-Type of the body'),
+  })
+  .describe('A security-sensitive endpoint');
+
+/** A request that logs in an ordinary test user (its cookies are checked, and admin URLs fetched with them). */
+const securitySessionSchema = z
+  .strictObject({
+    url: z.string().min(1).describe('Login URL (absolute, or a path resolved against the first of security.apis)'),
+    method: z.string().default('POST').describe('HTTP method'),
+    body: z.string().describe('Request body with a test user\'s credentials; write "${TEST_PASSWORD}" rather than the secret'),
+    contentType: z.string().default('application/json').describe('Content-Type of the body'),
+  })
+  .describe('Log in an ordinary (non-admin) test user');
+
+const aiEndpointSchema = z
+  .strictObject({
+    url: z.string().min(1).describe('Chat or moderation endpoint (absolute, or a path resolved against the first of security.apis)'),
+    method: z.string().default('POST').describe('HTTP method'),
+    body: z.string().default('{"message":"{{prompt}}"}').describe('Body template; {{prompt}} is replaced by each attack prompt (JSON-escaped)'),
+    contentType: z.string().default('application/json').describe('Content-Type of the body'),
+  })
+  .describe('An AI endpoint');
+
+export const securitySchema = z
+  .strictObject({
+    apis: z.array(z.string().url()).default([]).describe('API base URLs probed for CORS and common admin paths, e.g. https://api.example.com'),
+    endpoints: z.array(securityEndpointSchema).default([]).describe('Login, signup, password-reset and search endpoints (rate limits, payloads)'),
+    admin: z.array(z.string().min(1)).default([]).describe('Admin-only URLs (absolute, or paths resolved against the first of security.apis)'),
+    discoverAdmin: z.boolean().default(true).describe('Also try common admin paths (/admin, /api/admin, /dashboard...) on each API host'),
+    allowedOrigins: z.array(z.string()).default([]).describe('Origins the API may allow with CORS (https://app.example.com; https://*.example.com for subdomains)'),
+    bodyLimitBytes: z.number().int().positive().max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body the API should accept; limit + 1 byte is sent, expecting 413'),
+    burst: z.number().int().min(1).max(200).default(30).describe('Requests per rate-limit burst, one endpoint at a time (hard maximum 200)'),
+    windowMs: z.number().int().positive().max(10_000).default(10_000).describe('A burst stops after this many ms (maximum 10 s)'),
+    session: securitySessionSchema.optional(),
+    ai: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Run the prompt-injection suite (off by default)'),
+        endpoints: z.array(aiEndpointSchema).default([]).describe('AI chat or moderation endpoints'),
+        canary: z.string().min(8).optional().describe('A string planted in the system prompt that must never come back'),
+      })
+      .optional()
+      .describe('Prompt-injection suite for AI endpoints'),
+    dryRun: z.boolean().default(false).describe('Send nothing: list every request the probes would send'),
+  })
+  .superRefine((s, ctx) => {
+    const needsBase = (u: string) => !/^https?:\/\//i.test(u);
+    const check = (u: string, path: (string | number)[]) => {
+      if (needsBase(u) && s.apis.length === 0) ctx.addIssue({ code: 'custom', path, message: `relative URL "${u}" needs security.apis to resolve against` });
+    };
+    s.endpoints.forEach((e, i) => check(e.url, ['endpoints', i, 'url']));
+    s.admin.forEach((u, i) => check(u, ['admin', i]));
+    if (s.session) check(s.session.url, ['session', 'url']);
+    s.ai?.endpoints.forEach((e, i) => check(e.url, ['ai', 'endpoints', i, 'url']));
+  })
+  .describe('Security probes: CORS, rate limits, admin authorization, payloads, cookies, error leaks, prompt injection');
+
+export const healthSchema = z
+  .strictObject({
+    url: z.string().min(1).describe('Health endpoint: absolute URL or a path on domains.canonical, e.g. /api/health'),
+    maxMs: z.number().int().positive().max(60_000).default(2_000).describe('Slower than this counts as failing, ms'),
+  })
+  .describe('Health endpoint (deploy/health-failing): 2xx, fast, and no failing dependency in its JSON');
+
+export const handoverSchema = z
+  .strictObject({
+    rollback: z.array(z.string().min(1)).default([]).describe('Rollback steps, in order (shown after a failed smoke run; none = deploy/no-rollback-path)'),
+  })
+  .describe('Handover facts');
+
+const durationSchema = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+(\.\d+)?$/, 'expected e.g. 500ms, 10s, 1m30s')])
+  .describe('Milliseconds, or a duration such as 500ms, 10s, 1m30s');
+
+/** k6 threshold spelling, checked when the config loads so a typo stops the run with its path. */
+const thresholdSchema = z.string().superRefine((v, ctx) => {
+  try {
+    parseThreshold(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+export const routeSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Short unique name used in reports and on the command line (feed, create-listing)'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method'),
+    url: z.string().min(1).describe('Absolute URL; path and query may hold {{seq}}, {{vu}}, {{uuid}}, {{rand}}, {{ts}}, {{env.NAME}}'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers'),
+    body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('Body template (an object is sent as JSON); placeholders give unique data per request'),
+    kind: z.enum(['read', 'write']).optional().describe('read or write budget (default: read for GET/HEAD, write otherwise)'),
+    critical: z.boolean().default(false).describe('A critical flow: an error rate over budget is a blocker'),
+    list: z.boolean().default(false).describe('Returns a collection: probed for unbounded results (no limit, limit=1, a large page)'),
+    limitParam: z.string().default('limit').describe('Query parameter that limits a list route'),
+    public: z.boolean().optional().describe('Anonymous, shareable response (default: read routes without auth): checked for cache headers'),
+    auth: z.string().optional().describe('Flow (from flows) to run once before the load; its session is reused by every request'),
+    thresholds: z.array(thresholdSchema).optional().describe("k6 thresholds for this route, e.g. ['p(95)<300', 'rate<0.01']; replace defaults of the same aggregation"),
+    rate: z.number().positive().optional().describe('Arrival rate for this route, requests per second'),
+    duration: durationSchema.optional(),
+  })
+  .describe('One route to load-test');
+
+export const perfSchema = z
+  .strictObject({
+    budgets: z
+      .strictObject({
+        readP95Ms: z.number().positive().default(300).describe('p95 budget of read routes, ms'),
+        writeP95Ms: z.number().positive().default(500).describe('p95 budget of write routes, ms'),
+        errorRate: z.number().min(0).max(1).default(0.01).describe('Error-rate budget (0.01 = 1%)'),
+      })
+      .default({ readP95Ms: 300, writeP95Ms: 500, errorRate: 0.01 })
+      .describe('Default budgets (k6 thresholds p(95)<N and rate<N per route)'),
+    thresholds: z.array(thresholdSchema).default([]).describe('Thresholds applied to every route (k6 spelling)'),
+    model: z.enum(['open', 'closed']).default('open').describe('open: constant arrival rate (default); closed: N virtual users'),
+    rate: z.number().positive().max(20_000).default(20).describe('Arrival rate per route, requests per second (open model)'),
+    vus: z.number().int().positive().max(2_000).default(10).describe('Virtual users (closed model)'),
+    thinkTime: durationSchema.default(0).describe('Pause between a virtual user\'s requests (closed model)'),
+    duration: durationSchema.default('10s').describe('Measured time per route in audit'),
+    maxDuration: durationSchema.default('30s').describe('Hard cap on the time per route, whatever duration or --duration say'),
+    warmup: durationSchema.default('500ms').describe('Load before measuring, excluded from the results'),
+    maxRate: z.number().positive().max(20_000).default(1_000).describe('Hard cap on the arrival rate'),
+    timeout: durationSchema.default('10s').describe('Per-request deadline'),
+    expectedPeak: z.number().positive().optional().describe('Expected peak requests per second (capacity headroom)'),
+    listCeiling: z.number().int().positive().default(100).describe('A list returning more items than this without a pagination token is unbounded'),
+    largePage: z.number().int().positive().default(1000).describe('limit= value of the large-page probe of list routes'),
+    compressionMinBytes: z.number().int().positive().default(2048).describe('Text responses at least this large should be compressed'),
+    hosts: z.array(z.string()).default([]).describe('Extra hosts load may target besides the configured domains'),
+  })
+  .describe('Load tests and performance budgets (stage 4)');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON Schema of this file (for editors); ignored'),
@@ -83,6 +230,14 @@ export const configSchema = z
     env: envSchema.optional(),
     database: databaseSchema.optional(),
     logs: logsSchema.optional(),
+    routes: z.array(routeSchema).default([]).describe('Routes to load-test and probe (stage 4)'),
+    perf: perfSchema.optional(),
+    monitor: monitorSchema.optional(),
+    security: securitySchema.optional(),
+    flows: flowsSchema.optional(),
+    flowFiles: z.array(z.string().min(1)).optional().describe('TypeScript/JavaScript modules whose default export is a flow or a list of flows (defineFlows)'),
+    health: healthSchema.optional(),
+    handover: handoverSchema.optional(),
     active: z.boolean().default(false).describe('Allow active probes (bursts, load) against non-loopback hosts'),
     rules: z.record(z.string(), severityOrOff).default({}).describe('Per-rule severity override or off'),
   })

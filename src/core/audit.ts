@@ -82,6 +82,11 @@ export interface Gatherer<K extends ArtifactId = ArtifactId> {
   title: string;
   /** Other artifacts that must be gathered first. */
   dependsOn?: ArtifactId[];
+  /**
+   * Runs alone, after every other gatherer has finished (load tests): latency measured while
+   * other probes hit the same servers would be polluted by them.
+   */
+  exclusive?: boolean;
   /** Returns the artifact, or an ArtifactError; never throws for expected failures. */
   gather(ctx: GatherContext): Promise<Artifacts[K] | ArtifactError>;
 }

@@ -5,12 +5,25 @@
  * ports 80/443 of each name to the ephemeral ports the servers got.
  *
  * Flaws (flawed: true), by stage:
+ *   1  a live Stripe key in git history (secrets/history-secret); .env.production committed
+ *      (env/dotenv-committed) with a secret key in a NEXT_PUBLIC_ variable
+ *      (env/browser-exposed-secret, secrets/committed-secret), staging's session secret
+ *      (env/shared-secret), a localhost database (env/localhost-in-production) and a missing
+ *      SENTRY_DSN (env/key-drift).
  *   2  status.market.test does not resolve (dns/unresolved); no CAA (dns/caa-missing);
  *      app's certificate expired (tls/expired); admin's certificate names another host
  *      (tls/hostname-mismatch); api sends its leaf without the intermediate
  *      (tls/untrusted-chain) and serves plain http:// (edge/http-not-redirected) without HSTS
  *      (edge/hsts-missing); www's certificate expires in 10 days (tls/expiring-soon) and its
- *      HSTS max-age is one day (edge/hsts-weak).
+ *      HSTS max-age is one day (edge/hsts-weak). shop.market.test is a CNAME to a Shopify store
+ *      that no longer exists (dns/dangling-cname); admin.market.test resolves to the staging
+ *      server's address (dns/points-to-staging); the registration of market.test ends in 5 days
+ *      (dns/domain-expiring, from the demo's RDAP server).
+ *      The apex redirects with a 302 to the home page, dropping path and query
+ *      (edge/temporary-redirect, edge/redirect-drops-path); the marketplace sends no security
+ *      headers (headers/*), its fingerprinted assets have no cache lifetime
+ *      (edge/static-assets-uncached) and its home page shows an http:// banner (edge/mixed-content).
+ *      The demo has no CDN: every name is on loopback, so edge/no-edge-protection is skipped.
  *   3  SPF needs 11 DNS lookups (email/spf-too-many-lookups) and ends in ?all
  *      (email/spf-permissive); DMARC is p=none without rua (email/dmarc-policy-none,
  *      email/dmarc-no-reports); the DKIM key of selector s1 is RSA-1024 (email/dkim-weak-key); no
@@ -18,6 +31,8 @@
  *   5  a migration builds an index without CONCURRENTLY and adds a NOT NULL column without a
  *      default, with no down migration (migrations/index-not-concurrent,
  *      migrations/not-null-without-default, migrations/irreversible).
+ *   6  alerts go to one Slack channel (monitor/single-channel), nothing escalates when nobody
+ *      acknowledges (monitor/no-escalation) and there is no SLO (monitor/no-slo); see src/monitor/demo.ts.
  * With flawed: false every one of these is repaired.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -29,7 +44,8 @@ import { startDnsServer, type DnsServerHandle, type ZoneSpec } from '../harness/
 import { createCertAuthority, type IssuedCert } from '../harness/certs.js';
 import { startHttpServer, startHttpsServer, type ServerHandle } from '../harness/http-servers.js';
 import type { LaunchreadyConfigInput } from '../config/schema.js';
-import { startMarketplace, type Marketplace } from './marketplace.js';
+import { demoMonitorConfig } from '../monitor/demo.js';
+import { DEMO_FLOWS, startMarketplace, type Marketplace } from './marketplace.js';
 import { createDemoRepo } from './repo.js';
 
 export const DEMO_APEX = 'market.test';
@@ -74,7 +90,8 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       name: DEMO_APEX,
       address: '127.0.0.11',
       cert: (_ca, inter) => inter.issue({ names: [DEMO_APEX] }),
-      https: () => redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`),
+      // Flawed: the apex sends everything to the home page with a 302 (edge/temporary-redirect, edge/redirect-drops-path).
+      https: () => (flawed ? redirect(() => `https://www.${DEMO_APEX}/`, 302) : redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`)),
       http: () => redirect((req) => `https://www.${DEMO_APEX}${req.url ?? '/'}`),
     },
     {
@@ -117,6 +134,17 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       https: (app) => withHeaders({ 'strict-transport-security': HSTS_GOOD }, app),
       http: () => redirect((req) => `https://status.${DEMO_APEX}${req.url ?? '/'}`),
     });
+    // The MTA-STS policy file announced by the _mta-sts TXT record (RFC 8461 3.3), covering the MX.
+    hosts.push({
+      name: `mta-sts.${DEMO_APEX}`,
+      address: '127.0.0.17',
+      cert: (_ca, inter) => inter.issue({ names: [`mta-sts.${DEMO_APEX}`] }),
+      https: () => (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`version: STSv1\r\nmode: enforce\r\nmx: mx.${DEMO_APEX}\r\nmax_age: 604800\r\n`);
+      },
+      http: () => redirect((req) => `https://mta-sts.${DEMO_APEX}${req.url ?? '/'}`),
+    });
   }
 
   const stoppers: (() => Promise<unknown>)[] = [];
@@ -139,6 +167,13 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       [`staging.${DEMO_APEX}`]: [{ type: 'A', value: '127.0.0.20' }],
     };
     Object.assign(zones, emailZone(flawed));
+    (zones[DEMO_APEX] as Exclude<ZoneSpec[string], string>).push(
+      { type: 'NS', value: `ns1.${DEMO_APEX}` },
+      { type: 'SOA', mname: `ns1.${DEMO_APEX}`, rname: `hostmaster.${DEMO_APEX}`, serial: 2026060101 },
+    );
+    // The Shopify store was closed but its CNAME stayed: our DNS server does not serve the target,
+    // so it answers NXDOMAIN like the real one would (the query never leaves loopback).
+    if (flawed) zones[`shop.${DEMO_APEX}`] = [{ type: 'CNAME', value: 'market-shop.myshopify.com' }];
     if (!flawed) (zones[DEMO_APEX] as Exclude<ZoneSpec[string], string>).push({ type: 'CAA', tag: 'issue', value: 'letsencrypt.org' });
     const servers: ServerHandle[] = [];
     const connectTo: string[] = [];
@@ -154,8 +189,30 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       stoppers.push(() => https.close(), () => http.close());
       connectTo.push(`${h.name}:443:${h.address}:${https.port}`, `${h.name}:80:${h.address}:${http.port}`);
       const records = (zones[h.name] ??= []) as Exclude<ZoneSpec[string], string>;
-      records.push({ type: 'A', value: h.address });
+      // Flawed: admin's record still carries the staging server's address from a test run (its
+      // connectTo rule keeps probes on the admin server, so only DNS tells the story).
+      records.push({ type: 'A', value: flawed && h.name === `admin.${DEMO_APEX}` ? '127.0.0.20' : h.address });
     }
+    // RDAP (RFC 9083) answer of the registry for market.test: 5 days left when flawed.
+    const rdapJson = JSON.stringify({
+      objectClassName: 'domain',
+      ldhName: DEMO_APEX,
+      events: [
+        { eventAction: 'registration', eventDate: '2024-01-15T00:00:00Z' },
+        { eventAction: 'expiration', eventDate: new Date(now + (flawed ? 5 : 400) * DAY).toISOString() },
+      ],
+      entities: [{ objectClassName: 'entity', roles: ['registrar'], vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', 'Demo Registrar']]] }],
+    });
+    const rdap = await startHttpServer({
+      host: '127.0.0.21',
+      handler: (req, res) => {
+        const hit = req.url === `/rdap/domain/${DEMO_APEX}`;
+        res.writeHead(hit ? 200 : 404, { 'content-type': 'application/rdap+json' });
+        res.end(hit ? rdapJson : '{"errorCode":404}');
+      },
+    });
+    servers.push(rdap);
+    stoppers.push(() => rdap.close());
     const dns = await startDnsServer({ zones });
     stoppers.push(() => dns.close());
 
@@ -164,13 +221,40 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       domains: {
         apex: DEMO_APEX,
         canonical: `https://www.${DEMO_APEX}`,
-        subdomains: ['app', 'api', 'admin', 'status'],
+        subdomains: ['app', 'api', 'admin', 'status', ...(flawed ? ['shop'] : [])],
         staging: [`staging.${DEMO_APEX}`],
+        rdap: `${rdap.url}/rdap`,
       },
       email: { domain: DEMO_APEX, dkimSelectors: ['s1'] },
+      // The API is probed on www: api.market.test's TLS chain is broken on purpose in the flawed demo
+      // (tls/untrusted-chain), so nothing could be probed there. The names are loopback: active
+      // probes (bursts, payloads) are allowed without --active.
+      security: {
+        apis: [`https://www.${DEMO_APEX}`],
+        endpoints: [
+          { role: 'login', url: '/api/login' },
+          { role: 'signup', url: '/api/signup' },
+        ],
+        admin: ['/admin'],
+        allowedOrigins: [`https://www.${DEMO_APEX}`, `https://app.${DEMO_APEX}`],
+        bodyLimitBytes: 64 * 1024,
+        session: { url: '/api/login', body: `{"email":"seller@${DEMO_APEX}","password":"demo-password"}` },
+      },
       repo: { path: '.', history: true },
+      env: { files: { staging: '.env.staging', production: '.env.production' }, required: ['DATABASE_URL', 'SESSION_SECRET'] },
       database: { migrations: 'migrations' },
       network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
+      monitor: demoMonitorConfig(DEMO_APEX, flawed),
+      flows: DEMO_FLOWS,
+      // Stage 4: the feed as a list route (flawed: unbounded, uncompressed, uncached) and a write behind
+      // the login flow; short and modest (2 s per route) so the whole demo audit stays fast.
+      routes: [
+        { name: 'feed', url: `https://www.${DEMO_APEX}/api/listings`, kind: 'read', list: true, critical: true },
+        { name: 'create-listing', method: 'POST', url: `https://www.${DEMO_APEX}/api/listings`, kind: 'write', auth: 'core', body: { title: 'Load test {{seq}}', priceCents: 1234 }, rate: 10 },
+      ],
+      perf: { duration: '2s', warmup: '300ms', rate: 20 },
+      health: { url: '/api/health', maxMs: 1000 },
+      handover: { rollback: ['Redeploy the previous release tag', 'Run the down migration of the last release', 'Run launchready smoke and confirm it passes'] },
     };
     return { config, repoDir, dns, servers, marketplace, stop };
   } catch (err) {

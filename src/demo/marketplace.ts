@@ -7,19 +7,47 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Flow } from '../flow/types.js';
 
 export interface MarketplaceOptions {
   flawed: boolean;
   /** Listings seeded at start. */
   seedListings?: number;
+  /** Origins the fixed app allows with CORS (default: the demo's www and app origins). */
+  allowedOrigins?: string[];
 }
+
+/** The only account the fixed app lets into /admin (none is seeded: ordinary users get 403). */
+export const ADMIN_EMAIL = 'admin@market.test';
+/** Fixed app: login and signup attempts per client address and route in one window. */
+export const AUTH_LIMIT = { max: 10, windowMs: 10_000 };
 
 export interface Marketplace {
   handler(req: IncomingMessage, res: ServerResponse): void;
   db: Database.Database;
   close(): Promise<void>;
 }
+
+/** Flawed: the HTML still points at the previous build's stylesheet, which is gone (deploy/stale-assets). */
+const STALE_CSS_HASH = '2b7e40';
+
+/** The demo's smoke flow: signup -> login -> create listing -> send message -> read, cleanup deletes the listing. */
+export const DEMO_FLOWS: Flow[] = [
+  {
+    name: 'core',
+    vars: { password: 'smoke-test-password-1' },
+    steps: [
+      { name: 'signup', role: 'signup', method: 'POST', url: '/api/signup', json: { email: '{{unique.email}}', password: '{{password}}' }, expect: ['status == 201', 'body.user.email == {{unique.email}}'], capture: { userId: 'body.user.id' } },
+      { name: 'login', role: 'login', method: 'POST', url: '/api/login', json: { email: '{{unique.email}}', password: '{{password}}' }, expect: ['status == 200', 'body.ok == true'] },
+      { name: 'create-listing', role: 'create', method: 'POST', url: '/api/listings', json: { title: 'Smoke test {{unique.id}}', priceCents: 1234 }, expect: ['status == 201', 'header.content-type contains json'], capture: { listingId: 'body.listing.id' } },
+      { name: 'send-message', method: 'POST', url: '/api/messages', json: { listingId: '{{listingId}}', body: 'Is this still available?' }, expect: ['status == 201', 'body.message.id exists'] },
+      { name: 'read-listings', role: 'read', url: '/api/listings?limit=5', expect: ['status == 200', 'duration < 2000'] },
+    ],
+    cleanup: [{ name: 'delete-listing', role: 'delete', method: 'DELETE', url: '/api/listings/{{listingId}}', expect: ['status == 204'] }],
+  },
+];
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -42,23 +70,88 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
 
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: opts.flawed ? 50 * 1024 * 1024 : 64 * 1024 });
   const userFrom = (cookie: string | undefined): number | null => {
-    const token = /(?:^|;\s*)session=([^;]+)/.exec(cookie ?? '')?.[1];
+    const token = /(?:^|;\s*)(?:__Host-)?session=([^;]+)/.exec(cookie ?? '')?.[1];
     if (!token) return null;
     const row = db.prepare('SELECT user_id FROM sessions WHERE token = ?').get(token) as { user_id: number } | undefined;
     return row?.user_id ?? null;
   };
 
+  // CORS, hand-written rather than @fastify/cors so the demo shows both policies in a few lines:
+  // flawed reflects any Origin with credentials; fixed allows an exact list only (as @fastify/cors
+  // does with an array: no Access-Control-Allow-* headers for other origins).
+  const allowedOrigins = new Set(opts.allowedOrigins ?? ['https://www.market.test', 'https://app.market.test']);
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    const allow = !!origin && (opts.flawed || allowedOrigins.has(origin));
+    if (allow) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+    if (req.method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
+      if (allow) reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type');
+      return reply.code(204).send();
+    }
+  });
+  // Login and signup limits (fixed only): a fixed window per client address and route, hand-written
+  // to keep the demo free of extra dependencies; @fastify/rate-limit does the same with a shared store.
+  const attempts = new Map<string, { n: number; until: number }>();
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (opts.flawed || req.method !== 'POST' || (path !== '/api/login' && path !== '/api/signup')) return;
+    const key = `${req.ip} ${path}`;
+    const now = Date.now();
+    let e = attempts.get(key);
+    if (!e || e.until <= now) attempts.set(key, (e = { n: 0, until: now + AUTH_LIMIT.windowMs }));
+    if (++e.n > AUTH_LIMIT.max) {
+      return reply.code(429).header('retry-after', String(Math.ceil((e.until - now) / 1000))).send({ error: 'too many attempts, try again later' });
+    }
+  });
+  // Security headers and long caching of fingerprinted assets (fixed only). Flawed: none of them
+  // (headers/csp-missing, headers/nosniff-missing, headers/frame-protection-missing,
+  // headers/referrer-policy-missing, edge/static-assets-uncached).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (opts.flawed) return payload;
+    reply
+      .header('content-security-policy', "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'strict-origin-when-cross-origin');
+    if (req.url.startsWith('/assets/') && reply.statusCode === 200) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    // The public feed may be cached briefly (perf/uncached-read), and large text is gzipped when the
+    // client accepts it (perf/no-compression); @fastify/compress does the same with more options.
+    if (req.method === 'GET' && req.url.split('?')[0] === '/api/listings' && reply.statusCode === 200) reply.header('cache-control', 'public, max-age=10');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (typeof payload === 'string' && payload.length >= 1024 && /json|html/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const vary = reply.getHeader('vary');
+      reply.header('content-encoding', 'gzip').header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding').removeHeader('content-length');
+      return gzipSync(payload);
+    }
+    return payload;
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    // Flawed: the debug error handler left on, every error a 500 with its stack trace.
+    if (opts.flawed) return reply.code(500).send({ error: err.message, stack: err.stack });
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    return reply.code(status).send({ error: status === 413 ? 'request body too large' : status === 500 ? 'internal error' : 'bad request' });
+  });
+
   app.get('/', async (_req, reply) => {
     const rows = db.prepare('SELECT id, title, price_cents FROM listings ORDER BY id DESC LIMIT 12').all() as { id: number; title: string; price_cents: number }[];
     reply.type('text/html; charset=utf-8');
     return `<!doctype html><html><head><title>Market — buy and sell</title>
-<link rel="stylesheet" href="/assets/app.3f9a1c.css"></head><body><h1>Market</h1><ul>${rows
+<link rel="stylesheet" href="/assets/app.${opts.flawed ? STALE_CSS_HASH : '3f9a1c'}.css"></head><body><h1>Market</h1>${opts.flawed ? '<img src="http://images.market-partner.test/banner.png" alt="">' : ''}<ul>${rows
       .map((r) => `<li><a href="/listings/${r.id}">${esc(r.title)}</a> ${(r.price_cents / 100).toFixed(2)} €</li>`)
       .join('')}</ul><script src="/assets/app.3f9a1c.js"></script></body></html>`;
   });
   app.get('/assets/app.3f9a1c.css', async (_req, reply) => reply.type('text/css').send('body{font-family:sans-serif}'));
   app.get('/assets/app.3f9a1c.js', async (_req, reply) => reply.type('application/javascript').send('console.log("market")'));
-  app.get('/api/health', async () => ({ status: 'ok', db: db.prepare('SELECT 1 AS ok').get() ? 'up' : 'down' }));
+  // Actuator-style health. Flawed: the mail dependency is down (deploy/health-failing).
+  app.get('/api/health', async (_req, reply) => {
+    const dbUp = Boolean(db.prepare('SELECT 1 AS ok').get());
+    const mailUp = !opts.flawed;
+    const up = dbUp && mailUp;
+    return reply.code(up ? 200 : 503).send({
+      status: up ? 'UP' : 'DOWN',
+      components: { db: { status: dbUp ? 'UP' : 'DOWN' }, mail: { status: mailUp ? 'UP' : 'DOWN', ...(mailUp ? {} : { details: { error: 'SMTP connection refused' } }) } },
+    });
+  });
 
   app.post('/api/signup', async (req, reply) => {
     const b = (req.body ?? {}) as { email?: string; password?: string };
@@ -99,6 +192,20 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     const id = insertListing.run(uid, b.title, b.priceCents, new Date().toISOString()).lastInsertRowid;
     return reply.code(201).send({ listing: { id: Number(id), title: b.title } });
   });
+  // Smoke-flow cleanup: the seller deletes their listing (and the messages about it).
+  app.delete('/api/listings/:id', async (req, reply) => {
+    const uid = userFrom(req.headers.cookie);
+    if (!uid) return reply.code(401).send({ error: 'log in first' });
+    const id = Number((req.params as { id: string }).id);
+    const row = db.prepare('SELECT seller_id FROM listings WHERE id = ?').get(id) as { seller_id: number } | undefined;
+    if (!row) return reply.code(404).send({ error: 'no such listing' });
+    if (row.seller_id !== uid) return reply.code(403).send({ error: 'not your listing' });
+    db.transaction(() => {
+      db.prepare('DELETE FROM messages WHERE listing_id = ?').run(id);
+      db.prepare('DELETE FROM listings WHERE id = ?').run(id);
+    })();
+    return reply.code(204).send();
+  });
   app.post('/api/messages', async (req, reply) => {
     const uid = userFrom(req.headers.cookie);
     if (!uid) return reply.code(401).send({ error: 'log in first' });
@@ -110,7 +217,12 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
   });
   app.get('/admin', async (req, reply) => {
     // Flawed: the admin page does not check who is asking.
-    if (!opts.flawed && !userFrom(req.headers.cookie)) return reply.code(302).header('location', '/login').send();
+    if (!opts.flawed) {
+      const uid = userFrom(req.headers.cookie);
+      if (!uid) return reply.code(302).header('location', '/login').send();
+      const who = db.prepare('SELECT email FROM users WHERE id = ?').get(uid) as { email: string } | undefined;
+      if (who?.email !== ADMIN_EMAIL) return reply.code(403).send({ error: 'admins only' });
+    }
     const users = db.prepare('SELECT id, email FROM users').all() as { id: number; email: string }[];
     reply.type('text/html; charset=utf-8');
     return `<!doctype html><title>Admin</title><h1>Users</h1><ul>${users.map((u) => `<li>${esc(u.email)}</li>`).join('')}</ul>`;

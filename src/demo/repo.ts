@@ -1,6 +1,7 @@
 /**
- * The demo's source repository, made fresh in a temporary folder: the marketplace's migrations
- * and (flawed) a payment key committed once and deleted since, so it lives on in git history.
+ * The demo's source repository, made fresh in a temporary folder: the marketplace's migrations,
+ * its environment files and (flawed) a payment key committed once and deleted since, so it lives
+ * on in git history.
  * Secrets are generated at run time in the provider's documented shape: no key is stored in our
  * own sources.
  */
@@ -25,6 +26,20 @@ CREATE TABLE messages (id bigserial PRIMARY KEY, listing_id bigint NOT NULL REFE
 `;
 const INIT_DOWN = 'DROP TABLE messages;\nDROP TABLE listings;\nDROP TABLE users;\n';
 
+const CI_WORKFLOW = `name: ci
+on: [push, pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with: { node-version: 20, cache: npm }
+      - run: npm ci
+      - run: npm run build
+      - run: npm test
+`;
+
 /** Writes the demo repository into `dir` (created); returns nothing: the config points at it. */
 export function createDemoRepo(dir: string, flawed: boolean): void {
   mkdirSync(dir, { recursive: true });
@@ -35,7 +50,21 @@ export function createDemoRepo(dir: string, flawed: boolean): void {
     'migrations/002_listing_search.up.sql': flawed
       ? 'CREATE INDEX listings_title_idx ON listings (title);\nALTER TABLE users ADD COLUMN verified boolean NOT NULL;\n'
       : '-- CREATE INDEX CONCURRENTLY cannot run inside a transaction: run this file without one.\nCREATE INDEX CONCURRENTLY listings_title_idx ON listings (title);\nALTER TABLE users ADD COLUMN verified boolean NOT NULL DEFAULT false;\n',
+    // Fixed: a CI job installs from clean and builds (flawed has none: deploy/no-ci-build).
+    ...(flawed ? {} : { '.github/workflows/ci.yml': CI_WORKFLOW }),
     ...(flawed ? {} : { 'migrations/002_listing_search.down.sql': 'ALTER TABLE users DROP COLUMN verified;\nDROP INDEX CONCURRENTLY listings_title_idx;\n' }),
+  });
+  // Environment files. Flawed: production's file is committed, reuses staging's session secret,
+  // points its database at localhost, lacks a key staging has, and hands a secret key to the
+  // browser through a NEXT_PUBLIC_ variable. Fixed: .env files are ignored by git and distinct.
+  const session = rand(40);
+  write(dir, {
+    '.env.example': 'DATABASE_URL=\nSESSION_SECRET=\nSENTRY_DSN=\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=\n',
+    '.env.staging': `DATABASE_URL=postgres://app:${rand(20)}@db.staging.market.test:5432/market\nSESSION_SECRET=${session}\nSENTRY_DSN=https://${rand(32).toLowerCase()}@o1.ingest.sentry.test/2\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=${'pk_' + 'test_'}${rand(24)}\n`,
+    '.env.production': flawed
+      ? `DATABASE_URL=postgres://app:${rand(20)}@localhost:5432/market\nSESSION_SECRET=${session}\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=${'sk_' + 'live_'}${rand(24)}\n`
+      : `DATABASE_URL=postgres://app:${rand(20)}@db.prod.market.test:5432/market\nSESSION_SECRET=${rand(40)}\nSENTRY_DSN=https://${rand(32).toLowerCase()}@o1.ingest.sentry.test/3\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=${'pk_' + 'live_'}${rand(24)}\n`,
+    '.gitignore': flawed ? 'node_modules/\n.env.staging\n' : 'node_modules/\n.env*\n!.env.example\n',
   });
   const git = (...args: string[]) =>
     execFileSync('git', args, {

@@ -195,8 +195,17 @@ async function gatherAll(
   };
   // Every artifact starts at once; dependencies are awaited inside. Concurrency of sockets is
   // limited inside src/net, not here, so a slow gatherer never holds up an independent one.
+  // Exclusive gatherers (load tests) then run one at a time, alone.
+  const exclusive = (id: ArtifactId) => !!opts.registry.gatherers.get(id)?.exclusive;
   const abort = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  await Promise.race([Promise.all(ids.map(start)), abort]);
+  const phases = async () => {
+    await Promise.all(ids.filter((id) => !exclusive(id)).map(start));
+    for (const id of ids.filter(exclusive)) {
+      if (signal.aborted) return;
+      await start(id);
+    }
+  };
+  await Promise.race([phases(), abort]);
   const wall = Math.round(now() - t0);
   return { artifacts, gatherMs: { wall, sum: Object.values(per).reduce((a, b) => a + b, 0), per } };
 }

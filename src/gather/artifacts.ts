@@ -4,10 +4,15 @@
  * Families add their artifacts here (keep the list sorted by stage).
  */
 import type { DnsAnswer, HttpExchange, TlsSummary } from '../net/types.js';
+import type { AssetsArtifact, CiArtifact, HealthArtifact, RollbackArtifact, SmokeArtifact } from '../audits/deploy/artifact.js';
+import type { PagesArtifact } from './pages.js';
 import type { EmailPosture } from '../audits/email/artifact.js';
 import type { MigrationLintResult } from '../migrations/types.js';
 import type { DatabaseArtifact } from '../db/types.js';
+import type { MonitorArtifact } from '../audits/monitor/artifact.js';
+import type { SecurityArtifact } from '../probe/types.js';
 import type { EnvFilesArtifact, LogsArtifact, SecretsArtifact } from '../secrets/types.js';
+import type { PerfArtifact, RouteProbesArtifact } from '../audits/perf/artifact.js';
 
 /** The production names to check: apex, www, declared subdomains (lower case, no trailing dot). */
 export interface NameTargets {
@@ -81,6 +86,10 @@ export interface EdgeProbe {
   name: string;
   http: HttpExchange;
   https: HttpExchange;
+  /** When https:// of the root redirects: that first response itself (HSTS must be on the apex redirect too). */
+  httpsFirstHop?: { status: number; headers: Record<string, string | string[]> };
+  /** When the root redirects: `/launchready-probe?x=1` fetched the same way (are path and query kept?). */
+  pathProbe?: { http?: HttpExchange; https?: HttpExchange };
 }
 
 export interface Artifacts {
@@ -90,6 +99,8 @@ export interface Artifacts {
   dns: DnsNameInfo[];
   /** http:// and https:// fetch of every name that resolves. */
   edge: EdgeProbe[];
+  /** HTML of the canonical page, each name's root and domains.pages, with static assets found in it (src/gather/pages.ts). */
+  pages: PagesArtifact;
   /** TLS handshake summary of every name on 443 (or the port in connectTo). */
   tls: TlsNameSummary[];
   /** NS/SOA of the apex, staging hosts resolved, PTR of production addresses (stage 2). */
@@ -108,4 +119,22 @@ export interface Artifacts {
   logs: LogsArtifact;
   /** Database statistics, roles and schema facts for config.database.url (src/gather/database.ts). */
   database: DatabaseArtifact;
+  /** Load-test results per configured route (src/gather/perf.ts). */
+  perf: PerfArtifact;
+  /** One plain request per route, plus no-limit/limit=1/large-page probes of list routes (src/gather/lists.ts). */
+  routeProbes: RouteProbesArtifact;
+  /** CORS, rate-limit, admin, payload, cookie and prompt-injection probes of config.security (src/gather/security.ts). */
+  security: SecurityArtifact;
+  /** Results of the configured smoke flows (src/gather/smoke.ts). */
+  smoke: SmokeArtifact;
+  /** One fetch of config.health.url (src/gather/health.ts). */
+  health: HealthArtifact;
+  /** Scripts and stylesheets referenced by the canonical page, each fetched (src/gather/assets.ts). */
+  assets: AssetsArtifact;
+  /** CI configuration files in config.repo.path and whether they install and build (src/gather/ci.ts). */
+  ci: CiArtifact;
+  /** Rollback steps in config.handover and rollback docs in the repo (src/gather/rollback.ts). */
+  rollback: RollbackArtifact;
+  /** Monitor config summary and error-tracking evidence from the repo (src/gather/monitor.ts, stage 6). */
+  monitor: MonitorArtifact;
 }

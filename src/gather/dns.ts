@@ -1,7 +1,9 @@
 /** DNS facts for every target name: CNAME chain hop by hop, A/AAAA of the final name, CAA at the apex. */
 import { defineGatherer } from '../core/audit.js';
 import type { DnsAnswer, DnsClient } from '../net/types.js';
-import type { DnsNameInfo } from './artifacts.js';
+import { parseIp, reverseName } from '../audits/email/spf/ip.js';
+import { stagingHosts } from '../audits/dns/staging.js';
+import type { DnsNameInfo, ZoneFacts } from './artifacts.js';
 import { mapLimit } from './limit.js';
 
 export async function resolveName(dns: DnsClient, name: string, withCaa: boolean): Promise<DnsNameInfo> {
@@ -40,5 +42,44 @@ export default defineGatherer({
     const t = ctx.artifacts.targets;
     if (!t || 'error' in t) return { error: { code: 'NOT_CONFIGURED', message: 'no domains in config' } };
     return mapLimit(t.names, ctx.config.network.concurrency, (n) => resolveName(ctx.net.dns, n.name, n.role === 'apex'));
+  },
+});
+
+/** Reverse-DNS names of one address; empty when there is none or the query failed. */
+async function ptrOf(dns: DnsClient, address: string): Promise<string[]> {
+  const ip = parseIp(address);
+  if (!ip) return [];
+  const ans = await dns.query(reverseName(ip), 'PTR');
+  return ans.answers.flatMap((r) => (r.type === 'PTR' ? [r.target] : []));
+}
+
+/**
+ * Zone-level facts for the audits of "where production lives": NS and SOA of the apex, declared
+ * staging hosts resolved (a production name sharing their address is suspicious), and PTR names
+ * of every production address. The client caches and de-duplicates, so repeats cost nothing.
+ */
+export const zoneGatherer = defineGatherer({
+  id: 'zone',
+  title: 'Reading NS, SOA, staging hosts and reverse DNS',
+  dependsOn: ['targets', 'dns'],
+  async gather(ctx): Promise<ZoneFacts | { error: { code: string; message: string } }> {
+    const t = ctx.artifacts.targets;
+    if (!t || 'error' in t) return { error: { code: 'NOT_CONFIGURED', message: 'no domains in config' } };
+    const d = ctx.artifacts.dns;
+    const addresses = [...new Set(d && !('error' in d) ? d.flatMap((x) => x.addresses) : [])];
+    const conc = ctx.config.network.concurrency;
+    const [ns, soa, staging, ptrs] = await Promise.all([
+      t.apex ? ctx.net.dns.query(t.apex, 'NS') : undefined,
+      t.apex ? ctx.net.dns.query(t.apex, 'SOA') : undefined,
+      mapLimit(stagingHosts(ctx.config.domains?.staging ?? []), conc, (h) => resolveName(ctx.net.dns, h, false)),
+      mapLimit(addresses, conc, async (a) => [a, await ptrOf(ctx.net.dns, a)] as const),
+    ]);
+    return {
+      apex: t.apex,
+      ...(ns ? { ns } : {}),
+      ...(soa ? { soa } : {}),
+      staging,
+      ptr: Object.fromEntries(ptrs),
+    };
   },
 });

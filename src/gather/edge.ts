@@ -1,6 +1,10 @@
 /**
  * http:// and https:// of every name that resolves (or is routed by connectTo), redirects followed
  * within the configured names only (scope lock): a redirect off-scope is recorded, not requested.
+ *
+ * When a root redirects, two more facts are fetched: the https:// redirect response itself (HSTS
+ * preload requires the header on the apex's redirect, not only on the page it leads to), and
+ * `/launchready-probe?x=1` over the redirecting scheme(s), to see whether path and query survive.
  */
 import { defineGatherer } from '../core/audit.js';
 import { createScopeGuard } from '../net/scope.js';
@@ -9,6 +13,10 @@ import { mapLimit } from './limit.js';
 import { reachableNames } from './reachable.js';
 
 export const MAX_REDIRECTS = 10;
+/** Path and query requested to check that the canonical redirect keeps them. */
+export const PROBE_PATH = '/launchready-probe?x=1';
+/** Bodies of the extra requests are not used: read little. */
+const SMALL_BODY = 16 * 1024;
 
 export default defineGatherer({
   id: 'edge',
@@ -19,14 +27,22 @@ export default defineGatherer({
     if (!r) return { error: { code: 'NOT_CONFIGURED', message: 'no domains in config' } };
     const { targets: t, names } = r;
     const scope = createScopeGuard(t.names.map((n) => n.name));
+    const follow = (url: string, maxBodyBytes?: number) =>
+      ctx.net.http.request({ url, maxRedirects: MAX_REDIRECTS, scope, signal: ctx.signal, ...(maxBodyBytes ? { maxBodyBytes } : {}) });
     return mapLimit(names, ctx.config.network.concurrency, async (n): Promise<EdgeProbe> => {
       ctx.progress.update(n.name);
-      const [http, https] = await Promise.all(
-        ['http', 'https'].map((scheme) =>
-          ctx.net.http.request({ url: `${scheme}://${n.name}/`, maxRedirects: MAX_REDIRECTS, scope, signal: ctx.signal }),
-        ),
-      );
-      return { name: n.name, http: http!, https: https! };
+      const [http, https] = await Promise.all([follow(`http://${n.name}/`), follow(`https://${n.name}/`)]);
+      const probe: EdgeProbe = { name: n.name, http, https };
+      const httpRedirects = http.redirects.length > 0;
+      const httpsRedirects = https.redirects.length > 0;
+      const [first, pathHttp, pathHttps] = await Promise.all([
+        httpsRedirects ? ctx.net.http.request({ url: `https://${n.name}/`, maxRedirects: 0, maxBodyBytes: 1024, signal: ctx.signal }) : undefined,
+        httpRedirects ? follow(`http://${n.name}${PROBE_PATH}`, SMALL_BODY) : undefined,
+        httpsRedirects ? follow(`https://${n.name}${PROBE_PATH}`, SMALL_BODY) : undefined,
+      ]);
+      if (first && first.status > 0) probe.httpsFirstHop = { status: first.status, headers: first.headers };
+      if (pathHttp || pathHttps) probe.pathProbe = { ...(pathHttp ? { http: pathHttp } : {}), ...(pathHttps ? { https: pathHttps } : {}) };
+      return probe;
     });
   },
 });

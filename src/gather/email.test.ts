@@ -39,8 +39,9 @@ const good: ZoneSpec = {
   'out.mail.test': [{ type: 'A', value: '203.0.113.5' }],
   'mx.good.test': [{ type: 'A', value: '192.0.2.10' }],
   '_dmarc.good.test': [txt('v=DMARC1; p=reject; rua=mailto:d@good.test')],
-  'google._domainkey.good.test': [txt(`v=DKIM1; k=rsa; p=${key2048}`)],
+  'default._domainkey.good.test': [txt(`v=DKIM1; k=rsa; p=${key2048}`)],
   '_mta-sts.good.test': [txt('v=STSv1; id=20260101')],
+  '_smtp._tls.good.test': [txt('v=TLSRPTv1; rua=mailto:tls@good.test')],
 };
 
 describe('email gatherer + audits through the harness DNS server', () => {
@@ -49,7 +50,8 @@ describe('email gatherer + audits through the harness DNS server', () => {
     expect(rules).toEqual([]);
     expect(posture.spf.posture.lookups).toBe(2);
     expect(posture.spf.posture.networks.map((n) => n.network).sort()).toEqual(['192.0.2.0/24', '198.51.100.0/24', '203.0.113.5/32']);
-    expect(posture.dkim.selectors[0]).toMatchObject({ selector: 'google', bits: 2048 });
+    expect(posture.dkim.selectors[0]).toMatchObject({ selector: 'default', source: 'generic', bits: 2048 });
+    expect(posture.providers).toEqual([]);
   });
 
   it.each([

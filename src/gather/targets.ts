@@ -30,7 +30,9 @@ export function targetsFromDomains(d: { apex: string; canonical?: string; subdom
     const host = normalizeName(new URL(d.canonical).hostname);
     add(host, host.startsWith('www.') ? 'www' : 'subdomain');
   }
-  return { apex, canonical, names, staging: (d.staging ?? []).map(normalizeName) };
+    // Staging entries may be CIDR ranges or `*.pattern`s: only names go through IDN normalisation.
+  const staging = (d.staging ?? []).map((s) => (/[/*]/.test(s) || /^[\d.:]+$/.test(s) ? s.trim().toLowerCase() : normalizeName(s)));
+  return { apex, canonical, names, staging };
 }
 
 export default defineGatherer({

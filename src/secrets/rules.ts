@@ -397,7 +397,7 @@ const messaging: SecretRule[] = [
   prefixed('slack-webhook-url', 'Slack', 'incoming webhook URL', 'messaging', URL.slackWebhook,
     'https://hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}', ['hooks.slack.com'],
     (g) => [`https://hooks.slack.com/services/T${g.r('upper', 10)}/B${g.r('upper', 10)}/${g.r('alnum', 24)}`],
-    () => ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX']),
+    () => ['https://hooks.slack.com/services/T00000000/B00000000/' + 'X'.repeat(24)]),
   prefixed('discord-webhook-url', 'Discord', 'webhook URL', 'messaging', URL.discord,
     'https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}', ['/api/webhooks/'],
     (g) => [`https://discord.com/api/webhooks/${g.r('digits', 19)}/${g.r('url', 68)}`], (g) => [`https://discord.com/api/webhooks/${g.r('digits', 19)}/<token>`]),
@@ -536,7 +536,7 @@ const auth: SecretRule[] = [
   rule('clerk-secret-key', 'Clerk', 'secret key', 'auth', URL.clerk, {
     regex: assigned('clerk[\\w-]{0,16}secret[_-]?key', 'sk_(?:live|test)_[A-Za-z0-9]{30,60}'),
     keywords: ['clerk'], entropy: 3, sampleKey: 'CLERK_SECRET_KEY',
-    tp: (g) => ['sk_' + 'live_' + g.r('alnum', 42)], fp: () => ['sk_live_your_clerk_secret'],
+    tp: (g) => ['sk_' + 'live_' + g.r('alnum', 42)], fp: () => ['sk_' + 'live_your_clerk_secret'],
   }),
   rule('auth0-client-secret', 'Auth0', 'client secret', 'auth', URL.auth0, {
     regex: assigned('auth0[\\w-]{0,16}(?:client)?[_-]?secret', '[A-Za-z0-9_-]{64}'),

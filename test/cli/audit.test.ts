@@ -24,8 +24,21 @@ beforeAll(async () => {
   const https = await startHttpsServer({
     host: '127.0.0.31',
     cert: good,
-    handler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html', 'strict-transport-security': 'max-age=31536000' });
+    handler: (req, res) => {
+      // One canonical host: the apex redirects to www, www serves the page with the usual headers.
+      if (req.headers.host?.startsWith('shop.test')) {
+        res.writeHead(301, { location: `https://www.shop.test${req.url}`, 'strict-transport-security': 'max-age=31536000' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'text/html',
+        'strict-transport-security': 'max-age=31536000',
+        'content-security-policy': "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'strict-origin-when-cross-origin',
+      });
       res.end('<!doctype html><title>shop</title>');
     },
   });

@@ -109,3 +109,25 @@ describe('engine', () => {
     expect(d.metricDeltas.find((m) => m.name === 'score')).toMatchObject({ before: before.score.overall, after: 100 });
   });
 });
+
+describe('exclusive gatherers', () => {
+  it('run alone, after every other gatherer has finished', async () => {
+    const log: string[] = [];
+    const slow = (id: 'dns' | 'tls', ms: number, exclusive = false) =>
+      defineGatherer({
+        id,
+        title: id,
+        exclusive,
+        async gather() {
+          log.push(`start ${id}`);
+          await new Promise((r) => setTimeout(r, ms));
+          log.push(`end ${id}`);
+          return [] as never;
+        },
+      }) as Gatherer;
+    // tls (exclusive, e.g. a load test) is listed first but must wait for dns to end.
+    const registry = buildRegistry([family()], [slow('tls', 5, true), slow('dns', 30)]);
+    await runAudit({ config: configSchema.parse({}), configPath: null, baseDir: '.', net, registry, now: () => NOW });
+    expect(log).toEqual(['start dns', 'end dns', 'start tls', 'end tls']);
+  });
+});

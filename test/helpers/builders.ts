@@ -104,3 +104,31 @@ export function tlsSummary(host: string, o: Partial<TlsSummary> & { daysLeft?: n
 }
 
 export const DAY_MS = DAY;
+
+// ---------------------------------------------------------------- edge: targets, pages, assets
+
+import { targetsFromDomains } from '../../src/gather/targets.js';
+import { extractResources, isHtml, type AssetFetch, type PageFetch, type PagesArtifact } from '../../src/gather/pages.js';
+import type { NameTargets } from '../../src/gather/artifacts.js';
+
+/** Targets as the targets gatherer derives them from `domains`. */
+export function nameTargets(apex: string, o: { canonical?: string; subdomains?: string[] } = {}): NameTargets {
+  return targetsFromDomains({ apex, ...o });
+}
+
+/** A fetched page; pass `body` to have it parsed like the gatherer does. */
+export function page(url: string, o: Partial<PageFetch> & { body?: string } = {}): PageFetch {
+  const { body, ...rest } = o;
+  const headers = rest.headers ?? { 'content-type': 'text/html; charset=utf-8' };
+  const html = rest.html ?? isHtml(headers, body ?? '<!doctype html>');
+  const parsed = body !== undefined && html ? extractResources(body, rest.finalUrl ?? url) : { resources: [], meta: { csp: [], referrer: [] } };
+  return { url, source: 'canonical', finalUrl: url, status: 200, headers, html, truncated: false, ...parsed, ...rest };
+}
+
+export function asset(url: string, headers: Record<string, string | string[]> = {}, o: Partial<AssetFetch> = {}): AssetFetch {
+  return { url, kind: 'script', page: 'https://www.example.com/', finalUrl: url, status: 200, headers, ...o };
+}
+
+export function pagesArtifact(pages: PageFetch[], assets: AssetFetch[] = []): PagesArtifact {
+  return { pages, assets, notFetched: [] };
+}

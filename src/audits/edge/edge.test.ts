@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import httpRedirect from './http-redirect.js';
 import hsts, { parseHsts } from './hsts.js';
-import { edgeProbe, exchange, NOW } from '../../../test/helpers/builders.js';
+import { edgeProbe, exchange, nameTargets, NOW } from '../../../test/helpers/builders.js';
 import { configSchema } from '../../config/schema.js';
 
 const ctx = { config: configSchema.parse({}), now: NOW };
-const rules = (probe: ReturnType<typeof edgeProbe>, a = httpRedirect) => a.audit({ edge: [probe] }, ctx).findings.map((f) => f.rule);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const rules = (probe: ReturnType<typeof edgeProbe>, a: { audit: (x: any, c: typeof ctx) => { findings: { rule: string }[] } } = httpRedirect) =>
+  a.audit({ edge: [probe], targets: nameTargets('example.com') }, ctx).findings.map((f) => f.rule);
 
 describe('edge/http-not-redirected and edge/redirect-loop', () => {
   it.each([
@@ -64,7 +66,7 @@ describe('edge/hsts-missing and edge/hsts-weak', () => {
   });
   it('judges a canonical URL reached from apex and www once', () => {
     const weak = { headers: { 'strict-transport-security': 'max-age=60' }, finalUrl: 'https://www.example.com/' };
-    const r = hsts.audit({ edge: [edgeProbe('example.com', { https: weak }), edgeProbe('www.example.com', { https: { ...weak } })] }, ctx);
+    const r = hsts.audit({ edge: [edgeProbe('example.com', { https: weak }), edgeProbe('www.example.com', { https: { ...weak } })], targets: nameTargets('example.com') }, ctx);
     expect(r.findings).toHaveLength(1);
   });
   it('parses directives per RFC 6797', () => {

@@ -5,6 +5,7 @@
  */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
+import type { EdgeProbe } from '../../gather/artifacts.js';
 
 export const ONE_YEAR = 31_536_000;
 
@@ -45,14 +46,50 @@ export function parseHsts(value: string | string[]): HstsPolicy {
   return { maxAge, includeSubDomains, preload, problems };
 }
 
+/**
+ * The apex against the HSTS preload list's submission requirements (hstspreload.org): an HSTS
+ * header with max-age >= one year, includeSubDomains and preload on the apex's HTTPS answer, on
+ * the apex's HTTPS redirect too when it redirects, and http:// redirecting to https:// on the
+ * same host first. Reported as a metric (and on the apex's HSTS findings), not as a rule: preload
+ * is a choice, not a launch requirement.
+ */
+export function preloadReadiness(apex: EdgeProbe) {
+  const first = apex.httpsFirstHop ?? (apex.https.status > 0 && !apex.https.redirects.length ? { status: apex.https.status, headers: apex.https.headers } : null);
+  const raw = first?.headers['strict-transport-security'];
+  const p = raw === undefined ? null : parseHsts(raw);
+  const hop = apex.http.redirects[0];
+  let httpUpgradesSameHost: boolean | null = null;
+  if (apex.http.status > 0 || hop) {
+    try {
+      const to = hop?.location ? new URL(hop.location, hop.url) : null;
+      httpUpgradesSameHost = to !== null && to.protocol === 'https:' && to.hostname === apex.name;
+    } catch {
+      httpUpgradesSameHost = false;
+    }
+  }
+  const checks = {
+    header: p !== null && p.problems.length === 0,
+    maxAge: (p?.maxAge ?? 0) >= ONE_YEAR,
+    includeSubDomains: p?.includeSubDomains ?? false,
+    preload: p?.preload ?? false,
+    /** null: the apex's https:// does not redirect, so there is no redirect to carry the header. */
+    onRedirect: apex.httpsFirstHop ? raw !== undefined : null,
+    httpUpgradesSameHost,
+  };
+  const meets = Object.values(checks).every((v) => v !== false) && first !== null;
+  return { apex: apex.name, meetsRequirements: meets, checks, header: raw === undefined ? null : Array.isArray(raw) ? raw.join(' | ') : raw };
+}
+
 export default defineAudit({
   meta: {
     id: 'edge-hsts',
     emits: ['edge/hsts-missing', 'edge/hsts-weak'],
-    requiredArtifacts: ['edge'],
+    requiredArtifacts: ['edge', 'targets'],
     description: 'HTTPS responses carry a strong Strict-Transport-Security header',
   },
-  audit({ edge }) {
+  audit({ edge, targets: names }) {
+    const apexProbe = edge.find((e) => e.name === names.apex);
+    const preload = apexProbe ? preloadReadiness(apexProbe) : null;
     const findings: FindingDraft[] = [];
     const targets: string[] = [];
     for (const e of edge) {
@@ -74,6 +111,6 @@ export default defineAudit({
         });
       }
     }
-    return { findings, targets };
+    return { findings, targets, ...(preload ? { metrics: { hstsPreload: preload } } : {}) };
   },
 });

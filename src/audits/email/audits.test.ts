@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.js';
 import type { EmailPosture } from './artifact.js';
-import { dkimKey, dmarcOf, emailPosture, spfPostureOf } from './builders.js';
+import { dkimKey, dmarcOf, emailPosture, mtaStsWith, spfPostureOf } from './builders.js';
 import { family } from './index.js';
 
 const ctx = { config: configSchema.parse({}), now: 0 };
@@ -35,6 +35,28 @@ const fires: Case[] = [
   { name: 'a 512-bit key (high)', rule: 'email/dkim-weak-key', email: { dkim: { tried: 20, selectors: [dkimKey({ bits: 512 })] } }, severity: 'high' },
   { name: 'no MX', rule: 'email/mx-missing', email: { mx: { rcode: 'NOERROR', hosts: [], nullMx: false } } },
   { name: 'no MTA-STS TXT', rule: 'email/mta-sts-missing', email: { mtaSts: { rcode: 'NXDOMAIN', record: null } } },
+  { name: 'a policy host with a bad certificate', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({ status: 0, error: { code: 'TLS', message: 'self-signed certificate' }, policy: undefined }) }, evidence: { problems: [{ problem: 'fetch' }] } },
+  { name: 'a policy file answering 404', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({ status: 404, policy: undefined }) }, evidence: { problems: [{ problem: 'status' }] } },
+  { name: 'a policy served as text/html', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({ contentType: 'text/html' }) }, evidence: { problems: [{ problem: 'content-type', message: 'text/html' }] } },
+  { name: 'a policy with a bad mode on line 2', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({}, { mode: undefined, errors: [{ message: 'mode: block: expected enforce, testing or none', line: 2 }] }) }, evidence: { problems: [{ problem: 'policy-syntax', line: 2 }] } },
+  { name: 'a testing policy missing an MX host (medium)', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({}, { mode: 'testing', mx: ['mx.other.example'] }) }, evidence: { uncoveredMx: ['mx.example.com'] }, severity: 'medium' },
+  { name: 'an enforce policy missing an MX host (high)', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({}, { mx: ['*.mail.example.com'] }) }, evidence: { uncoveredMx: ['mx.example.com'] }, severity: 'high' },
+  { name: 'two STSv1 TXT records', rule: 'email/mta-sts-invalid', email: { mtaSts: { ...mtaStsWith({}), records: ['v=STSv1; id=1', 'v=STSv1; id=2'] } }, evidence: { problems: [{ problem: 'txt-multiple' }] } },
+  { name: 'a TXT id with a dash at its position', rule: 'email/mta-sts-invalid', email: { mtaSts: { ...mtaStsWith({}), record: 'v=STSv1; id=2026-01', records: ['v=STSv1; id=2026-01'] } }, evidence: { problems: [{ problem: 'txt-syntax', pos: 12 }] } },
+  { name: 'mode: testing', rule: 'email/mta-sts-testing', email: { mtaSts: mtaStsWith({}, { mode: 'testing' }) }, evidence: { mode: 'testing' }, severity: 'info' },
+  { name: 'no TLS-RPT record', rule: 'email/tls-rpt-missing', email: { tlsRpt: { rcode: 'NXDOMAIN', record: null } }, severity: 'info' },
+  { name: 'a TLS-RPT record without rua', rule: 'email/tls-rpt-missing', email: { tlsRpt: { rcode: 'NOERROR', record: 'v=TLSRPTv1; ruf=mailto:x@example.com' } }, evidence: { message: 'required field "rua" is missing' } },
+  { name: 'google without its SPF include (DKIM still aligns: medium)', rule: 'email/provider-misaligned', email: { providers: [{ name: 'google', source: 'config' }], spf: { rcode: 'NOERROR', posture: spfPostureOf({ tree: { domain: 'example.com', status: 'ok', terms: [], lookups: 0, voidLookups: 0 } }) } }, evidence: { provider: 'google', missing: [{ what: 'spf-include', name: 'example.com', publish: 'include:_spf.google.com in the SPF record of example.com' }], dkimAligned: true }, severity: 'medium' },
+  { name: 'sendgrid without DKIM (nothing aligns: high)', rule: 'email/provider-misaligned', email: { providers: [{ name: 'sendgrid', source: 'config' }] }, evidence: { provider: 'sendgrid', returnPath: 'provider', spfAligned: false, dkimAligned: false, missing: [{ what: 'dkim', name: 's1._domainkey.example.com' }] }, severity: 'high' },
+  { name: 'postmark without its pm-bounces CNAME', rule: 'email/provider-misaligned', email: { providers: [{ name: 'postmark', source: 'config' }], dkim: { tried: 20, selectors: [dkimKey({ selector: '20240101120000pm', source: 'config' })] }, returnPaths: [{ provider: 'postmark', name: 'pm-bounces.example.com', type: 'CNAME', rcode: 'NXDOMAIN', targets: [], spf: null }] }, evidence: { missing: [{ what: 'return-path', name: 'pm-bounces.example.com', publish: 'CNAME pm.mtasv.net' }], dkimAligned: true }, severity: 'medium' },
+  { name: 'resend with the send MX but no SPF there', rule: 'email/provider-misaligned', email: { providers: [{ name: 'resend', source: 'dkim' }], dkim: { tried: 20, selectors: [dkimKey({ selector: 'resend', source: 'resend' })] }, returnPaths: [{ provider: 'resend', name: 'send.example.com', type: 'MX', rcode: 'NOERROR', targets: ['feedback-smtp.eu-west-1.amazonses.com'], spf: null }] }, evidence: { missing: [{ what: 'spf-include', name: 'send.example.com', publish: 'v=spf1 include:amazonses.com ~all' }] } },
+  { name: 'pct=50 (7489: half the mail; DMARCbis: all of it)', rule: 'email/dmarc-readings-differ', email: dmarcWith({ record: dmarcOf({ pct: 50 }) }), evidence: { rfc7489: { pct: 50 }, dmarcbis: { pct: 100 }, differences: ['pct'] } },
+  { name: 'a record on an intermediate label only the tree walk finds', rule: 'email/dmarc-readings-differ', email: { domain: 'a.b.example.com', dmarc: { ...clean.dmarc, name: '_dmarc.example.com', fromOrgDomain: true, walk: [
+    { domain: 'a.b.example.com', rcode: 'NXDOMAIN', records: [] },
+    { domain: 'b.example.com', rcode: 'NOERROR', records: ['v=DMARC1; p=none'] },
+    { domain: 'example.com', rcode: 'NOERROR', records: ['v=DMARC1; p=reject; rua=mailto:d@example.com'] },
+    { domain: 'com', rcode: 'NXDOMAIN', records: [] },
+  ] } }, evidence: { rfc7489: { policyDomain: 'example.com', policy: 'reject' }, dmarcbis: { policyDomain: 'b.example.com', policy: 'none', orgDomain: 'example.com' } } },
 ];
 
 const staysQuiet: { name: string; rule: string; email: Partial<EmailPosture> }[] = [
@@ -55,6 +77,19 @@ const staysQuiet: { name: string; rule: string; email: Partial<EmailPosture> }[]
   { name: 'a null MX', rule: 'email/mx-missing', email: { mx: { rcode: 'NOERROR', hosts: [{ priority: 0, exchange: '' }], nullMx: true } } },
   { name: 'an STSv1 record', rule: 'email/mta-sts-missing', email: {} },
   { name: 'a domain with null MX', rule: 'email/mta-sts-missing', email: { mtaSts: { rcode: 'NXDOMAIN', record: null }, mx: { rcode: 'NOERROR', hosts: [{ priority: 0, exchange: '' }], nullMx: true } } },
+  { name: 'a valid enforce policy covering the MX', rule: 'email/mta-sts-invalid', email: {} },
+  { name: 'a *.example.com pattern covering mx1 and mx2', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({}, { mx: ['*.example.com'] }), mx: { rcode: 'NOERROR', hosts: [{ priority: 10, exchange: 'mx1.example.com' }, { priority: 20, exchange: 'MX2.example.com.' }], nullMx: false } } },
+  { name: 'mode none without mx lines', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({}, { mode: 'none', mx: [] }) } },
+  { name: 'text/plain with a charset', rule: 'email/mta-sts-invalid', email: { mtaSts: mtaStsWith({ contentType: 'text/plain; charset=utf-8' }) } },
+  { name: 'mode: enforce', rule: 'email/mta-sts-testing', email: {} },
+  { name: 'a valid TLS-RPT record', rule: 'email/tls-rpt-missing', email: {} },
+  { name: 'a null-MX domain', rule: 'email/tls-rpt-missing', email: { tlsRpt: { rcode: 'NXDOMAIN', record: null }, mx: { rcode: 'NOERROR', hosts: [{ priority: 0, exchange: '' }], nullMx: true } } },
+  { name: 'google with include and key', rule: 'email/provider-misaligned', email: {} },
+  { name: 'sendgrid with s1 delegated by CNAME', rule: 'email/provider-misaligned', email: { providers: [{ name: 'sendgrid', source: 'spf' }], dkim: { tried: 20, selectors: [dkimKey({ selector: 's1', source: 'sendgrid', cname: 's1.domainkey.u123.wl.sendgrid.net' })] } } },
+  { name: 'postmark with pm-bounces and its key', rule: 'email/provider-misaligned', email: { providers: [{ name: 'postmark', source: 'config' }], dkim: { tried: 20, selectors: [dkimKey({ selector: '20240101120000pm', source: 'config' })] }, returnPaths: [{ provider: 'postmark', name: 'pm-bounces.example.com', type: 'CNAME', rcode: 'NOERROR', targets: ['pm.mtasv.net'], spf: 'v=spf1 a mx include:spf.mtasv.net ~all' }] } },
+  { name: 'an unknown provider name (nothing documented to check)', rule: 'email/provider-misaligned', email: { providers: [{ name: 'in-house-mta', source: 'config' }] } },
+  { name: 'one record at the domain (both readings agree)', rule: 'email/dmarc-readings-differ', email: {} },
+  { name: 'a walk query that failed (no guess)', rule: 'email/dmarc-readings-differ', email: dmarcWith({ record: dmarcOf({ pct: 50 }), walk: [{ domain: 'example.com', rcode: 'SERVFAIL', records: [] }] }) },
 ];
 
 describe('email audits', () => {
@@ -65,7 +100,7 @@ describe('email audits', () => {
     const got = run(emailPosture(email)).filter((f) => f.rule === rule);
     expect(got).toHaveLength(1);
     if (evidence) expect(got[0]!.evidence).toMatchObject(evidence);
-    if (severity) expect(got[0]!.severity).toBe(severity);
+    if (severity) expect(got[0]!.severity ?? family.rules.find((r) => r.id === rule)!.severity).toBe(severity);
   });
   it.each(staysQuiet)('$rule stays quiet for $name', ({ rule, email }) => {
     expect(run(emailPosture(email)).filter((f) => f.rule === rule)).toEqual([]);

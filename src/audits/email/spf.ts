@@ -1,7 +1,7 @@
 /** email/spf-*: SPF record presence, validity, RFC 7208 4.6.4 lookup cost and permissiveness. */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
-import { PROVIDERS } from './providers.js';
+import { providerByName } from './providers.js';
 
 const OK_RCODES = new Set(['NOERROR', 'NXDOMAIN']);
 /** RFC 7208 4.6.4 limits. */
@@ -23,7 +23,7 @@ export default defineAudit({
     const tree = posture.tree;
     if (tree.status === 'none') {
       const includes = email.providers.flatMap((p) => {
-        const info = PROVIDERS.find((x) => x.name === p.name);
+        const info = providerByName(p.name);
         return info?.spfInclude ? [`include:${info.spfInclude}`] : [];
       });
       const record = ['v=spf1', ...(email.mx.hosts.length && !email.mx.nullMx ? ['mx'] : []), ...includes, '-all'].join(' ');

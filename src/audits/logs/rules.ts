@@ -7,7 +7,7 @@ import type { RuleDef } from '../../core/types.js';
 export const rules: RuleDef[] = [
   {
     id: 'logs/secret-in-logs',
-    stage: 6,
+    stage: 1,
     severity: 'high',
     title: 'A log file contains a credential',
     why: 'Logs are shipped to log services, shared in tickets and kept for months: a credential in them is readable by far more people than the secret store.',
@@ -15,7 +15,7 @@ export const rules: RuleDef[] = [
   },
   {
     id: 'logs/pii-in-logs',
-    stage: 6,
+    stage: 1,
     severity: 'medium',
     title: 'A log file contains personal data',
     why: 'Emails, phone numbers, card numbers and passwords in logs create privacy and PCI obligations for every system the logs reach.',

@@ -34,4 +34,12 @@ export const rules: RuleDef[] = [
     why: 'Browsers may cope with a missing intermediate by luck, but mobile apps, API clients and payment webhooks do not: they refuse the connection.',
     remediation: 'Serve the full chain (leaf followed by every intermediate, e.g. fullchain.pem) from a publicly trusted CA; never a self-signed certificate in production.',
   },
+  {
+    id: 'tls/legacy-protocol',
+    stage: 2,
+    severity: 'medium',
+    title: 'TLS 1.0 or 1.1 is accepted',
+    why: 'TLS 1.0 and 1.1 are deprecated (RFC 8996): PCI DSS and security scanners flag them, and they allow downgrade to weak ciphers.',
+    remediation: 'Set the minimum protocol to TLS 1.2 on the server, load balancer or CDN (e.g. nginx `ssl_protocols TLSv1.2 TLSv1.3;`).',
+  },
 ];

@@ -41,6 +41,7 @@ export interface AuditOptions extends CommonOptions {
   skip?: string;
   baseline?: string;
   history?: boolean;
+  active?: boolean;
 }
 
 export const FAIL_ON: FailOn[] = ['blocker', 'high', 'medium', 'low', 'never'];
@@ -94,6 +95,7 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
   const loaded = inv.config
     ? { config: inv.config, path: null, baseDir: inv.baseDir ?? ctx.cwd }
     : await loadConfig({ path: opts.config, cwd: ctx.cwd, env: ctx.env, required: true });
+  if (opts.active) loaded.config.active = true;
   const timeoutMs = opts.timeout ? Number(opts.timeout) : undefined;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of milliseconds (got "${opts.timeout}")`);
   const netOptions = await toNetOptions(loaded.config, loaded.baseDir, {

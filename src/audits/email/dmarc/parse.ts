@@ -36,6 +36,12 @@ export interface DmarcRecord {
   rua: DmarcUri[];
   ruf: DmarcUri[];
   fo?: string;
+  /** DMARCbis only: policy for non-existent subdomains. */
+  np?: DmarcPolicy;
+  /** DMARCbis only: public suffix domain flag (y, n, u). */
+  psd?: 'y' | 'n' | 'u';
+  /** DMARCbis only: t=y is testing mode (replaces pct). */
+  t?: 'y' | 'n';
   unknownTags: string[];
 }
 
@@ -47,7 +53,8 @@ export interface DmarcError {
 export type DmarcParse = { ok: true; record: DmarcRecord; warnings: DmarcError[] } | { ok: false; error: DmarcError };
 
 const POLICIES = new Set(['none', 'quarantine', 'reject']);
-const KNOWN = new Set(['v', 'p', 'sp', 'pct', 'adkim', 'aspf', 'rua', 'ruf', 'fo', 'rf', 'ri']);
+/** RFC 7489 tags, plus DMARCbis's np, psd and t (validated too, so a typo there is still an error). */
+const KNOWN = new Set(['v', 'p', 'sp', 'np', 'pct', 'adkim', 'aspf', 'rua', 'ruf', 'fo', 'rf', 'ri', 'psd', 't']);
 
 /** True when a TXT value is a DMARC record (starts with the version tag). */
 export function isDmarcRecord(text: string): boolean {
@@ -55,6 +62,11 @@ export function isDmarcRecord(text: string): boolean {
 }
 
 export function parseDmarc(text: string): DmarcParse {
+  // The record is ASCII (RFC 7489 6.4 ABNF); a non-ASCII or control octet (a pasted smart quote,
+  // a stray NUL) is reported where it is rather than as a confusing tag error later.
+  // eslint-disable-next-line no-control-regex
+  const odd = /[^\x20-\x7e\t]/.exec(text);
+  if (odd) return { ok: false, error: { message: `non-ASCII or control character U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, pos: odd.index } };
   const tags: { name: string; value: string; pos: number; valuePos: number }[] = [];
   let i = 0;
   while (i < text.length) {
@@ -92,6 +104,7 @@ export function parseDmarc(text: string): DmarcParse {
         return { ok: false, error: { message: '"v" must be the first tag only', pos: t.pos } };
       case 'p':
       case 'sp':
+      case 'np':
         if (!POLICIES.has(t.value.toLowerCase())) return bad('expected none, quarantine or reject');
         rec[t.name] = t.value.toLowerCase() as DmarcPolicy;
         break;
@@ -112,6 +125,14 @@ export function parseDmarc(text: string): DmarcParse {
         rec.fo = t.value;
         break;
       case 'rf':
+        break;
+      case 'psd':
+        if (!/^[ynu]$/i.test(t.value)) return bad('expected y, n or u');
+        rec.psd = t.value.toLowerCase() as 'y' | 'n' | 'u';
+        break;
+      case 't':
+        if (!/^[yn]$/i.test(t.value)) return bad('expected y or n');
+        rec.t = t.value.toLowerCase() as 'y' | 'n';
         break;
       case 'rua':
       case 'ruf': {

@@ -1,0 +1,155 @@
+/**
+ * Load-generator benchmark (not a timed test), side by side in one run on loopback:
+ *
+ *   1. Throughput against nginx (Debian package, started here from a temp config on 127.0.0.77, not
+ *      the system service): launchready (closed model, 2 worker threads) vs autocannon vs wrk, same
+ *      connections and duration; requests/s, CPU seconds and peak RSS of each generator
+ *      (/usr/bin/time, whole process).
+ *   2. Latency agreement at a fixed moderate load (4 connections): p50/p99 of launchready vs wrk.
+ *   3. Correctness where a peer is wrong: a server that always takes 50 ms, at 20 req/s. autocannon's
+ *      rate-limited mode back-fills latencies for requests it could not send on time, so its p50 and
+ *      min come out far below 50 ms; launchready measures from each request's intended start.
+ *
+ *   npm run bench:load [-- --seconds 3 --connections 64]
+ *
+ * Needs: nginx and wrk (`apt-get install nginx wrk`), autocannon (devDependency). A missing tool is
+ * reported and its column left empty.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+const SECONDS = arg('seconds', 3);
+const CONNECTIONS = arg('connections', 64);
+const HOST = '127.0.0.77';
+
+interface Measured { rps: number; p50?: number; p99?: number; min?: number; cpuS: number; rssMB: number; note?: string }
+
+/** Runs a command under /usr/bin/time; returns stdout and the process's CPU seconds and peak RSS. */
+function timed(cmd: string, args: string[]): Promise<{ stdout: string; cpuS: number; rssMB: number; code: number }> {
+  return new Promise((resolve) => {
+    const p = spawn('/usr/bin/time', ['-f', '__TIME__ %U %S %M', cmd, ...args], { cwd: root });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => {
+      const m = /__TIME__ ([\d.]+) ([\d.]+) (\d+)/.exec(err);
+      resolve({ stdout: out, cpuS: m ? Number(m[1]) + Number(m[2]) : NaN, rssMB: m ? Number(m[3]) / 1024 : NaN, code: code ?? 1 });
+    });
+  });
+}
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+async function startNginx(): Promise<{ url: string; stop: () => void } | null> {
+  const bin = ['/usr/sbin/nginx', 'nginx'].find((b) => b.startsWith('/') ? existsSync(b) : have(b));
+  if (!bin) return null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lr-bench-nginx-'));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000; keepalive_timeout 60;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  server { listen ${HOST}:${port}; location / { default_type text/plain; return 200 "hello from nginx\\n"; } } }
+`,
+  );
+  const p = spawn(bin, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  const url = `http://${HOST}:${port}/`;
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise<boolean>((r) => http.get(url, (res) => (res.resume(), r(res.statusCode === 200))).on('error', () => r(false)));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => (p.kill('SIGTERM'), rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function launchready(opts: Record<string, unknown>): Promise<Measured> {
+  const r = await timed(process.execPath, ['--import', 'tsx', 'bench/load-run.ts', JSON.stringify(opts)]);
+  const j = JSON.parse(r.stdout) as { rps: number; latency: { p50: number; p99: number; min: number }; errors: number };
+  return { rps: j.rps, p50: j.latency.p50, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB, note: j.errors ? `${j.errors} errors` : undefined };
+}
+
+async function autocannon(url: string, args: string[]): Promise<Measured | null> {
+  const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
+  if (!existsSync(bin)) return null;
+  const r = await timed(process.execPath, [bin, '-j', ...args, url]);
+  const j = JSON.parse(r.stdout) as { requests: { average: number; total: number }; duration: number; latency: { p50: number; p99: number; min: number } };
+  return { rps: Math.round(j.requests.total / j.duration), p50: j.latency.p50, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB };
+}
+
+function parseWrkMs(s: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+}
+
+async function wrk(url: string, threads: number, conns: number): Promise<Measured | null> {
+  if (!have('wrk')) return null;
+  const r = await timed('wrk', [`-t${threads}`, `-c${conns}`, `-d${SECONDS}s`, '--latency', url]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+  const p50 = parseWrkMs(/\s50%\s+(\S+)/.exec(r.stdout)?.[1] ?? '');
+  const p99 = parseWrkMs(/\s99%\s+(\S+)/.exec(r.stdout)?.[1] ?? '');
+  return { rps: Math.round(rps), p50, p99, cpuS: r.cpuS, rssMB: r.rssMB };
+}
+
+const f = (v: number | undefined, d = 2) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
+function table(title: string, rows: [string, Measured | null][], base?: Measured | null): void {
+  console.log(`\n${title}`);
+  console.log('| generator | req/s | ratio | p50 ms | p99 ms | min ms | CPU s | RSS MB | note |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const [name, m] of rows) {
+    if (!m) {
+      console.log(`| ${name} | not installed | | | | | | | |`);
+      continue;
+    }
+    const ratio = base && base.rps ? (m.rps / base.rps).toFixed(2) : '–';
+    console.log(`| ${name} | ${Math.round(m.rps)} | ${ratio} | ${f(m.p50)} | ${f(m.p99)} | ${f(m.min)} | ${f(m.cpuS)} | ${f(m.rssMB, 0)} | ${m.note ?? ''} |`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`load bench: ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per tool, ${CONNECTIONS} connections`);
+  const nginx = await startNginx();
+  if (!nginx) console.log('nginx not installed: throughput and agreement sections skipped');
+  try {
+    if (nginx) {
+      const lr = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: CONNECTIONS }, durationMs: SECONDS * 1000, warmupMs: 0, workers: arg('workers', 2) });
+      const ac = await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-w', '2']);
+      const wk = await wrk(nginx.url, 2, CONNECTIONS);
+      table(`1. Throughput against nginx on loopback (closed loop, ${CONNECTIONS} connections; ratio = req/s / wrk's)`, [['wrk', wk], ['autocannon', ac], ['launchready', lr]], wk);
+
+      const lr4 = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: 4 }, durationMs: SECONDS * 1000, warmupMs: 200, workers: 1 });
+      const wk4 = await wrk(nginx.url, 1, 4);
+      table('2. Latency agreement at a moderate load (4 connections)', [['wrk', wk4], ['launchready', lr4]], wk4);
+    }
+    const slow = http.createServer((_q, res) => {
+      const t0 = performance.now();
+      const fin = () => (performance.now() - t0 >= 50 ? res.end('ok') : setImmediate(fin));
+      setTimeout(fin, 48);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+    const lr50 = await launchready({ request: { method: 'GET', url }, model: { kind: 'open', rate: 20 }, durationMs: SECONDS * 1000, warmupMs: 200 });
+    const ac50 = await autocannon(url, ['-c', '10', '-R', '20', '-d', String(SECONDS)]);
+    slow.close();
+    table('3. A server that always takes 50 ms, at 20 req/s (truth: p50 = min = 50 ms)', [['autocannon -R 20', ac50], ['launchready (open model)', lr50]]);
+  } finally {
+    nginx?.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,65 @@
+/**
+ * Artifacts of stage 4 (src/gather/perf.ts and src/gather/lists.ts): plain data, no functions.
+ */
+import type { LoadResult } from '../../load/types.js';
+
+/** One route loaded by the engine. */
+export interface PerfRouteRun {
+  name: string;
+  method: string;
+  url: string;
+  kind: 'read' | 'write';
+  critical: boolean;
+  /** Thresholds the run is judged against (k6 spelling). */
+  thresholds: string[];
+  load: LoadResult;
+}
+
+/** A route not loaded, and why; `wouldSend` lists the exact requests it would have sent. */
+export interface PerfSkip {
+  name: string;
+  url: string;
+  reason: string;
+  code: 'NOT_ACTIVE' | 'OFF_SCOPE' | 'AUTH_UNAVAILABLE' | 'BAD_ROUTE' | 'UNRESOLVED' | 'ABORTED';
+  wouldSend?: { method: string; url: string; body?: string; rate: number; durationMs: number; warmupMs: number; requests: number };
+}
+
+export interface PerfArtifact {
+  runs: PerfRouteRun[];
+  skipped: PerfSkip[];
+}
+
+/** The facts of one exchange the probe rules need (never the body). */
+export interface ProbeExchange {
+  url: string;
+  status: number;
+  /** Lower-case names: content-type, content-encoding, cache-control, etag, last-modified, expires, vary, link. */
+  headers: Record<string, string>;
+  bodyBytes: number;
+  truncated: boolean;
+  /** Items in the JSON body (array, or data/items/results/... envelope); null when not a list. */
+  items: number | null;
+  /** Where a next-page pointer was found (`link header`, `next field`, `cursor field`...), null if none. */
+  pagination: string | null;
+  /** Whether the request offered `Accept-Encoding: gzip, br`. */
+  acceptEncoding: boolean;
+  error?: string;
+}
+
+export interface RouteProbe {
+  name: string;
+  url: string;
+  method: string;
+  kind: 'read' | 'write';
+  public: boolean;
+  list: boolean;
+  /** A GET offering gzip/br (read routes only). */
+  plain?: ProbeExchange;
+  /** List routes: no limit, limit=1, a large page (all without Accept-Encoding, so sizes compare). */
+  listProbes?: { unlimited: ProbeExchange; limitOne: ProbeExchange; large: ProbeExchange; limitParam: string; largePage: number };
+}
+
+export interface RouteProbesArtifact {
+  probes: RouteProbe[];
+  skipped: { name: string; reason: string }[];
+}

@@ -1,0 +1,166 @@
+/**
+ * Loading the configured routes one after another (so routes do not skew each other), with every
+ * safety check on the way; shared by the `perf` gatherer (audit) and `launchready perf`.
+ */
+import type { LaunchreadyConfig } from '../config/schema.js';
+import type { FindingDraft } from '../core/types.js';
+import type { Net, ScopeGuard } from '../net/types.js';
+import { createSession, loadFlows, runFlow } from '../flow/index.js';
+import type { PerfArtifact, PerfSkip } from '../audits/perf/artifact.js';
+import { budgetFindings } from '../audits/perf/budgets.js';
+import { latencyMetric } from '../audits/perf/metrics.js';
+import { runLoad } from './engine.js';
+import { loadScope, perfSettings, resolveRoutes, resolveTarget, wouldSend, type ResolvedRoute } from './routes.js';
+import type { LoadModel, LoadProgress } from './types.js';
+
+export interface RouteLoadOptions {
+  /** Route names to run (default: all). */
+  routes?: string[];
+  /** Overrides of perf.rate / perf.vus / perf.duration (still capped by maxRate / maxDuration). */
+  rate?: number;
+  vus?: number;
+  durationMs?: number;
+  /** `--active`: allow non-loopback targets even without `active: true` in config. */
+  active?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (route: string, p: LoadProgress) => void;
+  /** Directory of the config file (flowFiles resolve from it). Default: the current directory. */
+  baseDir?: string;
+}
+
+/**
+ * Runs the route's auth flow once (src/flow) and returns the session's headers (cookies) for the
+ * route's URL, or the reason it could not. Every request of the load then reuses that session.
+ */
+async function authHeaders(flowName: string, routeUrl: string, config: LaunchreadyConfig, net: Net, baseDir: string, scope: ScopeGuard, signal?: AbortSignal): Promise<Record<string, string> | string> {
+  try {
+    const flow = (await loadFlows(config, baseDir)).find((f) => f.name === flowName);
+    if (!flow) return `auth flow "${flowName}" is not defined in flows`;
+    const session = createSession();
+    const r = await runFlow(flow, { http: net.http, baseUrl: flow.baseUrl ?? config.domains?.canonical ?? new URL(routeUrl).origin, session, scope, signal });
+    if (!r.ok) return `auth flow "${flowName}" failed${r.failedStep ? ` at step "${r.failedStep}"` : ''}${r.error ? `: ${r.error.message}` : ''}`;
+    return session.headersFor(routeUrl);
+  } catch (err) {
+    return `auth flow "${flowName}" could not run: ${(err as Error).message}`;
+  }
+}
+
+export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: RouteLoadOptions = {}): Promise<PerfArtifact> {
+  const s = perfSettings(config);
+  const routes = resolveRoutes(config, o.routes);
+  const scope = loadScope(config);
+  const out: PerfArtifact = { runs: [], skipped: [] };
+  for (const r0 of routes) {
+    const r: ResolvedRoute = {
+      ...r0,
+      rate: Math.min(o.rate ?? r0.rate, s.maxRate),
+      durationMs: Math.min(o.durationMs ?? r0.durationMs, s.maxDurationMs),
+    };
+    const skip = (code: PerfSkip['code'], reason: string, withRequests = false) =>
+      out.skipped.push({ name: r.name, url: r.url, code, reason, ...(withRequests ? { wouldSend: wouldSend(r, s) } : {}) });
+    if (o.signal?.aborted) {
+      skip('ABORTED', 'stopped before this route ran');
+      continue;
+    }
+    let url: URL;
+    try {
+      url = new URL(r.url.replace(/\{\{[^}]*\}\}/g, 'x'));
+    } catch {
+      skip('BAD_ROUTE', `url "${r.url}" is not an absolute URL`);
+      continue;
+    }
+    if (!scope(url)) {
+      skip('OFF_SCOPE', `${url.host} is not one of the configured hosts (domains, perf.hosts); not loaded`, true);
+      continue;
+    }
+    let target;
+    try {
+      target = await resolveTarget(r.url, net);
+    } catch (err) {
+      skip('UNRESOLVED', `cannot resolve ${url.hostname}: ${(err as Error).message}`);
+      continue;
+    }
+    if (!target.loopback && !config.active && !o.active) {
+      skip('NOT_ACTIVE', `${url.host} (${target.connect.host}) is not on loopback: load needs --active or active: true`, true);
+      continue;
+    }
+    const headers = { ...r.headers };
+    if (r.auth) {
+      const h = await authHeaders(r.auth, r.url.replace(/\{\{[^}]*\}\}/g, 'x'), config, net, o.baseDir ?? process.cwd(), scope, o.signal);
+      if (typeof h === 'string') {
+        skip('AUTH_UNAVAILABLE', h, true);
+        continue;
+      }
+      Object.assign(headers, h);
+    }
+    const model: LoadModel = s.model === 'closed' ? { kind: 'closed', vus: o.vus ?? s.vus, thinkMs: s.thinkMs } : { kind: 'open', rate: r.rate };
+    try {
+      const load = await runLoad({
+        request: { method: r.method, url: r.url, headers, body: r.body },
+        model,
+        durationMs: r.durationMs,
+        warmupMs: s.warmupMs,
+        connect: target.connect,
+        caPem: net.options.extraCaPem,
+        timeoutMs: s.timeoutMs,
+        signal: o.signal,
+        onProgress: o.onProgress ? (p) => o.onProgress!(r.name, p) : undefined,
+      });
+      out.runs.push({ name: r.name, method: r.method, url: r.url, kind: r.kind, critical: r.critical, thresholds: r.thresholds, load });
+    } catch (err) {
+      skip('BAD_ROUTE', (err as Error).message);
+    }
+  }
+  return out;
+}
+
+export interface PerfCommandResult {
+  artifact: PerfArtifact;
+  /** Budget findings (perf/read-over-budget, perf/write-over-budget, perf/error-rate-over-budget). */
+  findings: FindingDraft[];
+  /** Report metrics, one latency histogram per route (`perf.<route>`). */
+  metrics: Record<string, unknown>;
+  /** The per-route table for the terminal. */
+  table: string;
+}
+
+/** `launchready perf [route...]`: load, judge against thresholds, format. The CLI prints and exits. */
+export async function perfCommandCore(
+  config: LaunchreadyConfig,
+  net: Net,
+  o: { routes?: string[]; rate?: number; vus?: number; duration?: number; active?: boolean; baseDir?: string; signal: AbortSignal; onProgress?: (route: string, p: LoadProgress) => void },
+): Promise<PerfCommandResult> {
+  const artifact = await runRouteLoads(config, net, { routes: o.routes, rate: o.rate, vus: o.vus, durationMs: o.duration, active: o.active, baseDir: o.baseDir, signal: o.signal, onProgress: o.onProgress });
+  const findings = artifact.runs.flatMap((run) => budgetFindings(run).findings);
+  const metrics: Record<string, unknown> = {};
+  for (const run of artifact.runs) metrics[`perf.${run.name}`] = latencyMetric(run);
+  return { artifact, findings, metrics, table: formatPerfTable(artifact) };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+/** Plain-text table: requests, throughput, percentiles, errors by class, bytes, verdict per route. */
+export function formatPerfTable(a: PerfArtifact): string {
+  const head = ['route', 'reqs', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'bytes', 'result'];
+  const rows = a.runs.map((run) => {
+    const l = run.load;
+    const { failed } = budgetFindings(run);
+    const errs = [...Object.entries(l.statusClasses).filter(([k]) => k === '4xx' || k === '5xx'), ...Object.entries(l.errorKinds)]
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ');
+    return [
+      run.name, String(l.count), l.rps.toFixed(1), ms(l.latency.p50), ms(l.latency.p90), ms(l.latency.p95), ms(l.latency.p99), ms(l.latency.max),
+      `${(l.errorRate * 100).toFixed(2)}%${errs ? ` (${errs})` : ''}`, String(l.bytes), failed.length === 0 ? 'pass' : `FAIL ${failed.join('; ')}`,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i >= 8 ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join('  ').trimEnd();
+  const out = [line(head), ...rows.map(line)];
+  for (const sk of a.skipped) out.push(`${sk.name}: skipped (${sk.reason})`);
+  return out.join('\n');
+}
+
+function ms(v: number): string {
+  return v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`;
+}

@@ -1,0 +1,307 @@
+/**
+ * One load-generating worker thread. It owns an undici Pool (keep-alive) to one origin, schedules
+ * requests by the open or closed model, records latencies into its own HDR histogram and reports a
+ * tally to the main thread (src/load/engine.ts merges them).
+ *
+ * Sockets are opened here rather than through src/net's HttpClient because that client does one
+ * exchange at a time with full bookkeeping (redirects, capped bodies), far too slow for load; the
+ * connection target (after --connect-to and DNS) is resolved on the main thread with src/net and
+ * passed in, so SNI, Host and certificate checks still follow the original name.
+ *
+ * Open model timing: request k has an intended start `startAt + offset + k * interval`. Its latency
+ * is `completion - intended start`, so when the server stalls (or the pool is saturated), the
+ * waiting time is measured instead of silently delaying the schedule (no coordinated omission).
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Client, Pool, type Dispatcher, type buildConnector } from 'undici';
+import { compileTemplate, isStatic, renderTemplate } from './template.js';
+import { encodeHistogram, newHistogram } from './histogram.js';
+import type { MainMessage, WorkerJob, WorkerMessage, WorkerTally } from './types.js';
+
+/** High-resolution epoch milliseconds, comparable across threads. */
+const clock = (): number => performance.timeOrigin + performance.now();
+
+function connector(job: WorkerJob): buildConnector.connector {
+  const { host, port } = job.connect;
+  return (_opts, callback) => {
+    let done = false;
+    const finish = (err: Error | null, sock: net.Socket | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) {
+        sock?.destroy();
+        callback(err, null);
+      } else callback(null, sock!);
+    };
+    const sock: net.Socket = job.tls
+      ? tls.connect({
+          host,
+          port,
+          servername: job.tls.servername,
+          ca: job.tls.caPem ? [...tls.rootCertificates, job.tls.caPem] : undefined,
+          ALPNProtocols: ['http/1.1'],
+        })
+      : net.connect({ host, port });
+    sock.setNoDelay(true);
+    const timer = setTimeout(() => {
+      const e = new Error(`connect to ${host}:${port} timed out after ${job.timeoutMs} ms`) as NodeJS.ErrnoException;
+      e.code = 'UND_ERR_CONNECT_TIMEOUT';
+      finish(e, sock);
+    }, job.timeoutMs);
+    sock.once('error', (e) => finish(e, sock));
+    sock.once(job.tls ? 'secureConnect' : 'connect', () => {
+      sock.removeAllListeners('error');
+      finish(null, sock);
+    });
+  };
+}
+
+/** Failure kind of a request that got no response. */
+function errorKind(err: unknown): string {
+  const code = String((err as NodeJS.ErrnoException)?.code ?? '');
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code.includes('TIMEOUT') || code === 'ETIMEDOUT') return 'timeout';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'reset';
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO/.test(code)) return 'tls';
+  return 'other';
+}
+
+function run(job: WorkerJob): void {
+  const port = parentPort!;
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  const clientOptions = {
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+    headersTimeout: job.timeoutMs,
+    bodyTimeout: job.timeoutMs,
+    connect: connector(job),
+  };
+  // Open model: one keep-alive Pool shared by all arrivals. Closed model: one Client (one
+  // connection) per virtual user, which is what a VU is, and saves the Pool's search for a free
+  // connection on every request.
+  const pool = new Pool(job.origin, { ...clientOptions, connections: job.connections });
+  const vuClients: Client[] = [];
+  const pathParts = compileTemplate(job.path);
+  const bodyParts = job.body === null ? null : compileTemplate(job.body);
+  const staticPath = isStatic(pathParts) ? job.path : null;
+  const staticBody = bodyParts && isStatic(bodyParts) ? job.body : null;
+  const headers = job.headers;
+
+  const hist = newHistogram();
+  const t: Omit<WorkerTally, 'histogram'> = {
+    count: 0, errors: 0, statusClasses: {}, errorKinds: {}, errorSamples: {}, bytes: 0, warmupCount: 0, firstAt: null, lastAt: null,
+  };
+  const tally = (): WorkerTally => ({ ...t, statusClasses: { ...t.statusClasses }, errorKinds: { ...t.errorKinds }, errorSamples: { ...t.errorSamples }, histogram: encodeHistogram(hist) });
+
+  let startAt = 0;
+  let measureFrom = 0;
+  let endAt = 0;
+  let stopped = false;
+  let stopReason: 'completed' | 'count' | 'aborted' = 'completed';
+  let inFlight = 0;
+  let seq = 0;
+  let sentMeasured = 0;
+  let schedulingDone = false;
+  let finished = false;
+  let onIdle: (() => void) | null = null;
+
+  const fail = (kind: string, message: string) => {
+    t.errors++;
+    t.errorKinds[kind] = (t.errorKinds[kind] ?? 0) + 1;
+    t.errorSamples[kind] ??= message.slice(0, 200);
+  };
+
+  /**
+   * Sends one request; `origin` is the time latency counts from (intended start in the open
+   * model, actual send in the closed one). Calls `after` when it completes, with whether it got
+   * a response.
+   */
+  const send = (origin: number, vu: number, after: (responded: boolean) => void, via: Dispatcher = pool): void => {
+    const n = seq++ * job.count + job.index;
+    const measured = origin >= measureFrom;
+    if (measured) sentMeasured++;
+    const path = staticPath ?? renderTemplate(pathParts, { seq: n, vu });
+    const body = bodyParts ? (staticBody ?? renderTemplate(bodyParts, { seq: n, vu })) : undefined;
+    let status = 0;
+    let bytes = 0;
+    let settled = false;
+    inFlight++;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      inFlight--;
+      const now = clock();
+      if (stopped && stopReason === 'aborted') {
+        // Measurement ended: this request's timing would be cut by the abort, leave it out.
+      } else if (!measured) {
+        t.warmupCount++;
+      } else {
+        t.count++;
+        t.firstAt ??= now;
+        t.lastAt = now;
+        if (err && status === 0) fail(errorKind(err), `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`);
+        else {
+          hist.recordValue(Math.max(1, Math.round((now - origin) * 1000)));
+          const cls = `${Math.floor(status / 100)}xx`;
+          t.statusClasses[cls] = (t.statusClasses[cls] ?? 0) + 1;
+          t.bytes += bytes;
+          if (err) fail(errorKind(err), `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`);
+          else if (status >= 400) t.errors++;
+        }
+      }
+      after(status > 0 && !err);
+      if (inFlight === 0 && onIdle) onIdle();
+    };
+    // undici's callback handler (the form Pool.dispatch accepts directly): no stream, no promise
+    // per request, which is what lets one thread generate tens of thousands of requests per second.
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect() {},
+      onHeaders(statusCode) {
+        status = statusCode;
+        return true;
+      },
+      onData(chunk) {
+        bytes += chunk.length;
+        return true;
+      },
+      onComplete() {
+        settle(null);
+      },
+      onError(err) {
+        settle(err);
+      },
+    };
+    try {
+      via.dispatch({ origin: job.origin, path, method: job.method as Dispatcher.HttpMethod, headers, body }, handler);
+    } catch (err) {
+      settle(err as Error);
+    }
+  };
+
+  const countReached = () => job.maxRequests !== null && sentMeasured >= job.maxRequests;
+
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    if (progressTimer) clearInterval(progressTimer);
+    post({ type: 'done', tally: tally(), stopped: stopReason });
+    pool.destroy().catch(() => {});
+    for (const c of vuClients) c.destroy().catch(() => {});
+  };
+
+  /** After the last request is scheduled: wait for in-flight ones, bounded by the request timeout. */
+  const drain = () => {
+    if (schedulingDone) return;
+    schedulingDone = true;
+    if (inFlight === 0) return finish();
+    onIdle = finish;
+    const grace = stopReason === 'aborted' ? 200 : job.timeoutMs + 1_000;
+    setTimeout(() => {
+      // Still unanswered past the deadline: undici's own timeouts should have fired; count them.
+      if (!finished && stopReason !== 'aborted') for (let i = 0; i < inFlight; i++) fail('timeout', `no response within ${job.timeoutMs} ms`);
+      finish();
+    }, grace).unref();
+  };
+
+  // ---------------------------------------------------------------- open model
+  const runOpen = (rate: number, offsetMs: number) => {
+    const interval = 1000 / rate;
+    let k = 0;
+    const tick = () => {
+      if (stopped) return drain();
+      const now = clock();
+      for (;;) {
+        const due = startAt + offsetMs + k * interval;
+        if (due >= endAt || countReached()) {
+          if (countReached()) stopReason = 'count';
+          return drain();
+        }
+        if (due > now) break;
+        k++;
+        if (inFlight >= job.maxInFlight) {
+          // The target holds more requests than we allow outstanding: k6's "dropped iteration".
+          if (due >= measureFrom) {
+            t.count++;
+            sentMeasured++;
+            fail('dropped', `more than ${job.maxInFlight} requests outstanding`);
+          }
+          continue;
+        }
+        send(due, job.index, () => {});
+      }
+      const wait = startAt + offsetMs + k * interval - clock();
+      // Sleep with a timer, then spin through setImmediate for the last millisecond: timers fire up
+      // to ~1 ms late, which would otherwise be added to every latency we report.
+      if (wait > 2) setTimeout(tick, wait - 1.5);
+      else setImmediate(tick);
+    };
+    tick();
+  };
+
+  // ---------------------------------------------------------------- closed model
+  const runClosed = (vus: number, thinkMs: number, vuBase: number) => {
+    let active = vus;
+    const vuDone = () => {
+      if (--active === 0) drain();
+    };
+    for (let v = 0; v < vus; v++) {
+      const vu = vuBase + v;
+      const client = new Client(job.origin, clientOptions);
+      vuClients.push(client);
+      const loop = () => {
+        if (stopped || clock() >= endAt) return vuDone();
+        if (countReached()) {
+          stopReason = 'count';
+          return vuDone();
+        }
+        const begin = clock();
+        send(begin, vu, (responded) => {
+          // A refused connection answers in microseconds; back off so a dead target is not a busy loop.
+          const pause = responded ? thinkMs : Math.max(thinkMs, 10);
+          // No think time: send the next request straight from the completion callback (a
+          // setImmediate hop per request costs a third of the throughput); dispatch is asynchronous,
+          // so this never recurses.
+          if (pause > 0) setTimeout(loop, pause);
+          else loop();
+        }, client);
+      };
+      // Before the start time, wait (VUs start together).
+      setTimeout(loop, Math.max(0, startAt - clock()));
+    }
+  };
+
+  let progressTimer: NodeJS.Timeout | null = null;
+  port.on('message', (m: MainMessage) => {
+    if (m.type === 'start') {
+      startAt = m.startAt;
+      measureFrom = startAt + job.warmupMs;
+      endAt = measureFrom + job.durationMs;
+      if (job.progressMs) progressTimer = setInterval(() => post({ type: 'progress', tally: tally() }), job.progressMs);
+      const wait = Math.max(0, startAt - clock());
+      setTimeout(() => {
+        if (job.model.kind === 'open') runOpen(job.model.rate, job.model.offsetMs);
+        else runClosed(job.model.vus, job.model.thinkMs, job.model.vuBase);
+      }, wait);
+    } else if (m.type === 'stop') {
+      stopped = true;
+      stopReason = 'aborted';
+      // In-flight requests are abandoned: the caller asked to stop within a second.
+      if (schedulingDone || inFlight === 0) finish();
+      else {
+        drain();
+        setTimeout(finish, 200).unref();
+      }
+    }
+  });
+  post({ type: 'ready' });
+}
+
+try {
+  run(workerData as WorkerJob);
+} catch (err) {
+  parentPort?.postMessage({ type: 'fatal', message: String((err as Error)?.message ?? err) } satisfies WorkerMessage);
+}

@@ -1,0 +1,254 @@
+/**
+ * The monitor runtime: a scheduler around `runCheck`, the alerter, and the store.
+ *
+ * - `Monitor.tick()` runs due checks, queues due escalations and delivers the outbox; tests call it
+ *   with a ManualClock (no sleeping tests).
+ * - `runMonitor(config, {signal, clock})` is the long-running loop behind `launchready monitor`.
+ * - `monitorCheckOnce(config, net)` runs every check once (`launchready monitor check`).
+ * - `testAlert`, `ackIncident`, `ackByToken` back the CLI subcommands.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import pLimit from 'p-limit';
+import type { LaunchreadyConfig } from '../config/schema.js';
+import { UsageError } from '../core/errors.js';
+import type { Net } from '../net/types.js';
+import { ackSecretOf, verifyAckToken } from './ack.js';
+import { Alerter, type Sender } from './alerter.js';
+import { runCheck, type FlowRunner } from './checks.js';
+import { systemClock, type Clock } from './clock.js';
+import type { MonitorCheckConfig, MonitorConfig } from './config-schema.js';
+import { parseDuration } from './duration.js';
+import { sendNotification, testMessage } from './notifiers/index.js';
+import { evaluateSlo, type SloStatus } from './slo.js';
+import { SqliteStore } from './sqlite.js';
+import type { MonitorStore } from './store.js';
+import type { CheckRun, Incident } from './types.js';
+
+/** The loop wakes at least once a second so escalations and outbox retries are on time. */
+const MAX_SLEEP_MS = 1_000;
+/** SLO burn rates are evaluated once a minute. */
+const SLO_EVERY_MS = 60_000;
+/** Retention pruning runs hourly. */
+const PRUNE_EVERY_MS = 3_600_000;
+
+export class MonitorConfigError extends UsageError {
+  override name = 'MonitorConfigError';
+}
+
+/** The `monitor` section, or a clear error naming it. */
+export function monitorSection(config: LaunchreadyConfig): MonitorConfig {
+  if (!config.monitor) throw new MonitorConfigError('no `monitor` section in the config: add monitor.checks (see docs/monitor.md)');
+  return config.monitor;
+}
+
+/** The SQLite store at monitor.store, relative to the config's directory. */
+export function openMonitorStore(m: MonitorConfig, baseDir: string): SqliteStore {
+  return new SqliteStore(m.store === ':memory:' ? ':memory:' : resolve(baseDir, m.store));
+}
+
+export interface MonitorOptions {
+  config: MonitorConfig;
+  net: Net;
+  store: MonitorStore;
+  clock?: Clock;
+  /** In [0, 1); injected so jitter is reproducible in tests. */
+  random?: () => number;
+  runFlow?: FlowRunner;
+  /** Replaces sendNotification (tests count deliveries). */
+  send?: Sender;
+  /** Maximum checks running at once. */
+  concurrency?: number;
+  /** Wait between the two quick attempts of a send (default real timers); the outbox retries later ones. */
+  sendSleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+  /** Receives one line per state change (incident opened/resolved, delivery failure). */
+  log?: (line: string) => void;
+}
+
+export class Monitor {
+  readonly alerter: Alerter;
+  readonly clock: Clock;
+  private next = new Map<string, number>();
+  private running = new Set<string>();
+  private inflight = new Set<Promise<void>>();
+  private limit: ReturnType<typeof pLimit>;
+  private random: () => number;
+  private lastPrune = 0;
+  private lastSlo = 0;
+  /** Called when a check finishes, so the loop delivers its alert now rather than at the next wake. */
+  onActivity: (() => void) | null = null;
+
+  constructor(private readonly o: MonitorOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? Math.random;
+    this.limit = pLimit(o.concurrency ?? 64);
+    const send: Sender = o.send ?? ((name, ch, msg) => sendNotification(name, ch, msg, { http: o.net.http, attempts: 2, sleep: o.sendSleep }));
+    this.alerter = new Alerter({ store: o.store, config: o.config, send, ackSecret: ackSecretOf(o.config.ackSecret, o.store) });
+    const now = this.clock.now();
+    for (const c of o.config.checks) this.next.set(c.id, now + this.jitter(c));
+  }
+
+  private interval(c: MonitorCheckConfig): number {
+    return parseDuration(c.interval ?? this.o.config.defaults.interval);
+  }
+  private jitter(c: MonitorCheckConfig): number {
+    return Math.floor(this.random() * parseDuration(c.jitter ?? this.o.config.defaults.jitter));
+  }
+
+  /** Ms until the next check is due (capped so escalations run on time). */
+  nextWakeMs(): number {
+    const now = this.clock.now();
+    let min = MAX_SLEEP_MS;
+    for (const [id, t] of this.next) if (!this.running.has(id)) min = Math.min(min, t - now);
+    return Math.max(0, min);
+  }
+
+  private async runOne(c: MonitorCheckConfig): Promise<void> {
+    const run: CheckRun = await runCheck(c, { net: this.o.net, now: () => this.clock.now(), runFlow: this.o.runFlow, signal: this.o.signal }, this.o.config.defaults);
+    const outcome = this.alerter.onRun(run);
+    if (outcome !== 'none') this.o.log?.(`${new Date(run.at).toISOString()} ${c.id}: incident ${outcome}`);
+    this.next.set(c.id, run.at + this.interval(c) + this.jitter(c));
+    this.onActivity?.();
+  }
+
+  /**
+   * One scheduler step. With `wait` (tests, `monitor check`) it waits for the checks it started;
+   * the long-running loop does not, so a slow check never delays the others.
+   */
+  async tick(opts: { wait?: boolean } = { wait: true }): Promise<void> {
+    const now = this.clock.now();
+    const started: Promise<void>[] = [];
+    for (const c of this.o.config.checks) {
+      if (this.running.has(c.id) || (this.next.get(c.id) ?? 0) > now) continue;
+      this.running.add(c.id);
+      const p = this.limit(() => this.runOne(c))
+        .catch((e: unknown) => this.o.log?.(`${c.id}: internal error ${(e as Error).message}`))
+        .finally(() => {
+          this.running.delete(c.id);
+          this.inflight.delete(p);
+        });
+      this.inflight.add(p);
+      started.push(p);
+    }
+    if (opts.wait) await Promise.all(started);
+    const t = this.clock.now();
+    this.alerter.tick(t);
+    const d = await this.alerter.deliver(t);
+    if (d.failed > 0) this.o.log?.(`${d.failed} notification(s) failed; kept in the outbox for retry`);
+    if (this.o.config.slos.length > 0 && t - this.lastSlo >= SLO_EVERY_MS) {
+      this.lastSlo = t;
+      this.evaluateSlos(t);
+    }
+    if (t - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.o.store.prune(t, this.o.config.retention);
+      this.lastPrune = t;
+    }
+  }
+
+  /** Burn-rate alerts: each SLO is a virtual check `slo:<name>` that fails while its budget burns fast. */
+  evaluateSlos(now: number): SloStatus[] {
+    const all: SloStatus[] = [];
+    for (const slo of this.o.config.slos) {
+      const st = evaluateSlo(this.o.store, slo, now);
+      all.push(...st);
+      const firing = st.filter((s) => s.firing);
+      const run: CheckRun = {
+        checkId: `slo:${slo.name}`,
+        at: now,
+        ok: firing.length === 0,
+        durationMs: 0,
+        conditions: firing.map((s) => {
+          const b = s.burn.find((x) => x.firing)!;
+          const text = `${s.kind} burn rate > ${b.factor}x`;
+          return { condition: text, display: `${s.kind} burn rate (${b.long?.toFixed(1)}x long, ${b.short?.toFixed(1)}x short) > ${b.factor}x`, success: false };
+        }),
+      };
+      const outcome = this.alerter.onRun(run, { record: false });
+      if (outcome !== 'none') this.o.log?.(`${new Date(now).toISOString()} slo:${slo.name}: incident ${outcome}`);
+    }
+    return all;
+  }
+
+  /** Wait for checks still running (shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.inflight]);
+  }
+}
+
+export interface RunMonitorOptions {
+  signal: AbortSignal;
+  clock?: Clock;
+  net: Net;
+  /** Directory of the config file (monitor.store resolves from it). */
+  baseDir: string;
+  store?: MonitorStore;
+  runFlow?: FlowRunner;
+  log?: (line: string) => void;
+}
+
+/** The long-running monitor; returns when `signal` aborts, after in-flight checks finish. */
+export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOptions): Promise<void> {
+  const m = monitorSection(config);
+  const store = opts.store ?? openMonitorStore(m, opts.baseDir);
+  const clock = opts.clock ?? systemClock;
+  const mon = new Monitor({ config: m, net: opts.net, store, clock, runFlow: opts.runFlow, signal: opts.signal, log: opts.log });
+  let dashboard: { url: string; app: { close(): Promise<unknown> } } | null = null;
+  if (m.dashboard) {
+    // Without a configured token a random one is created once, kept in the store, and printed.
+    let token = m.dashboard.token ?? store.getMeta('dashboard_token');
+    if (!token) {
+      token = randomBytes(18).toString('base64url');
+      store.setMeta('dashboard_token', token);
+    }
+    const { startDashboard } = await import('./dashboard.js');
+    dashboard = await startDashboard({ config: m, store, token, now: () => clock.now() });
+    opts.log?.(`dashboard on ${dashboard.url}${m.dashboard.token ? '' : ` (token: ${token})`}`);
+  }
+  try {
+    while (!opts.signal.aborted) {
+      const wake = new AbortController();
+      mon.onActivity = () => wake.abort();
+      await mon.tick({ wait: false });
+      await clock.sleep(Math.max(10, mon.nextWakeMs()), AbortSignal.any([opts.signal, wake.signal]));
+    }
+    await mon.drain();
+  } finally {
+    await dashboard?.app.close();
+    if (!opts.store) store.close();
+  }
+}
+
+/** Every check once, no store and no alerts: for cron and CI. `ok` false when any check failed. */
+export async function monitorCheckOnce(config: LaunchreadyConfig, net: Net, opts: { clock?: Clock; runFlow?: FlowRunner; concurrency?: number } = {}): Promise<{ ok: boolean; runs: CheckRun[] }> {
+  const m = monitorSection(config);
+  const clock = opts.clock ?? systemClock;
+  const limit = pLimit(opts.concurrency ?? 16);
+  const runs = await Promise.all(m.checks.map((c) => limit(() => runCheck(c, { net, now: () => clock.now(), runFlow: opts.runFlow }, m.defaults))));
+  return { ok: runs.every((r) => r.ok), runs };
+}
+
+/** `launchready monitor test-alert <channel>`: sends one test message; throws NotifyError on failure. */
+export async function testAlert(config: LaunchreadyConfig, channel: string, net: Net, opts: { now?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<void> {
+  const m = monitorSection(config);
+  const ch = m.channels[channel];
+  if (!ch) throw new MonitorConfigError(`unknown channel "${channel}"; defined: ${Object.keys(m.channels).join(', ') || 'none'}`);
+  await sendNotification(channel, ch, testMessage(opts.now ?? Date.now()), { http: net.http, sleep: opts.sleep, attempts: 2 });
+}
+
+/** `launchready monitor ack <incident>`: acknowledges in the store (a running monitor sees it on its next tick). */
+export function ackIncident(store: MonitorStore, config: MonitorConfig, incidentId: number, by: string, now: number): Incident {
+  const a = new Alerter({ store, config, send: async () => undefined, ackSecret: ackSecretOf(config.ackSecret, store) });
+  return a.ack(incidentId, by, now);
+}
+
+/** Acknowledge through a signed link token (dashboard `/ack/<token>`). Throws AckTokenError. */
+export function ackByToken(store: MonitorStore, config: MonitorConfig, token: string, now: number): Incident {
+  const id = verifyAckToken(ackSecretOf(config.ackSecret, store), token, now);
+  return ackIncident(store, config, id, 'link', now);
+}
+
+/** `launchready monitor incidents`: unresolved first, then recent. */
+export function listIncidents(store: MonitorStore, opts: { all?: boolean; limit?: number } = {}): Incident[] {
+  return store.listIncidents(opts.all ? { limit: opts.limit ?? 50 } : { states: ['open', 'acknowledged'], limit: opts.limit ?? 50 });
+}

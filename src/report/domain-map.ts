@@ -1,0 +1,23 @@
+/**
+ * The domain map (metrics.domainMap, built by the dns/points-to-staging audit) as a Markdown
+ * table, pasteable into the handover pack. Target-supplied text is escaped for table cells.
+ */
+import type { DomainMap } from '../audits/dns/domain-map.js';
+
+const cell = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/[<>`]/g, (c) => `\\${c}`);
+
+export function renderDomainMapMarkdown(map: DomainMap): string {
+  const lines = [`### Domain map${map.apex ? ` of ${cell(map.apex)}` : ''}`, ''];
+  lines.push(`DNS: ${map.ns.length ? map.ns.map(cell).join(', ') : 'no NS records seen'}${map.dnsProvider ? ` (${cell(map.dnsProvider)})` : ''}${map.soa ? `; SOA serial ${map.soa.serial}` : ''}`, '');
+  lines.push('| name | DNS | CNAME chain | addresses | hosting | certificate |', '|---|---|---|---|---|---|');
+  for (const n of map.names) {
+    const name = n.unicode ? `${n.name} (${n.unicode})` : n.name;
+    const chain = n.cnameChain.length ? n.cnameChain.join(' → ') + (n.cnameLoop ? ' (loop)' : '') : '–';
+    const cert = n.certificate
+      ? `${n.certificate.issuer}${n.certificate.acmeIssuer ? ' (ACME)' : ''}, ${n.certificate.daysLeft} days left${n.certificate.legacyProtocols?.length ? `, also ${n.certificate.legacyProtocols.join('/')}` : ''}`
+      : n.tlsError ? `handshake failed: ${n.tlsError}` : '–';
+    const hosting = n.hosting ? `${n.hosting.provider} (by ${n.hosting.via})` : '–';
+    lines.push(`| ${[name, n.rcode, chain, n.addresses.join(', ') || '–', hosting, cert].map(cell).join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}

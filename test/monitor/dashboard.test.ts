@@ -1,0 +1,143 @@
+/**
+ * Dashboard: in-process requests (login, CSRF, metrics format, public page, signed links), then
+ * headless Chromium against a listening dashboard: log in, see the down check, acknowledge, and
+ * escalation stops.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAckToken } from '../../src/monitor/ack.js';
+import { ManualClock } from '../../src/monitor/clock.js';
+import { createDashboard, startDashboard } from '../../src/monitor/dashboard.js';
+import { Monitor } from '../../src/monitor/monitor.js';
+import { SqliteStore } from '../../src/monitor/sqlite.js';
+import type { AlertMessage } from '../../src/monitor/types.js';
+import type { Net } from '../../src/net/types.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { config, loopbackNet, startTarget, type Target } from './helpers.js';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+const TOKEN = 'dash-token-123';
+
+let target: Target;
+let net: Net;
+beforeAll(async () => {
+  target = await startTarget();
+  net = loopbackNet();
+});
+afterAll(async () => {
+  await Promise.all([target.close(), net.close()]);
+});
+
+/** A monitor with one down check and an open incident; `sent` collects alerts. */
+async function scenario() {
+  const m = config({
+    monitor: {
+      ackSecret: 'ack-secret',
+      defaults: { failureThreshold: 1 },
+      checks: [
+        { id: 'home', name: 'Home <page>', kind: 'http', url: `${target.url}/` },
+        { id: 'api', kind: 'http', url: `${target.url}/healthz`, conditions: ['[STATUS] == 204'] },
+      ],
+      channels: { a: { type: 'webhook', url: 'http://127.0.0.1:9/a' }, b: { type: 'webhook', url: 'http://127.0.0.1:9/b' } },
+      escalation: { steps: [{ after: '0m', notify: ['a'] }, { after: '10m', notify: ['b'] }], repeat: '5m' },
+      slos: [{ name: 'api', checks: ['api'], availability: 99.9 }],
+    },
+  }).monitor!;
+  const store = new SqliteStore(':memory:');
+  const clock = new ManualClock(T0);
+  const sent: AlertMessage[] = [];
+  const mon = new Monitor({ config: m, net, store, clock, random: () => 0, send: async (_n, _c, msg) => void sent.push(msg) });
+  await mon.tick();
+  return { m, store, clock, mon, sent };
+}
+
+async function login(app: ReturnType<typeof createDashboard>) {
+  const r = await app.inject({ method: 'POST', url: '/login', payload: `token=${TOKEN}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(r.statusCode).toBe(303);
+  return String(r.headers['set-cookie']).split(';')[0]!;
+}
+
+describe('dashboard (in-process)', () => {
+  it('requires a login, and rejects a wrong token', async () => {
+    const { m, store } = await scenario();
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => T0 });
+    expect((await app.inject('/')).statusCode).toBe(303);
+    expect((await app.inject({ method: 'POST', url: '/login', payload: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(401);
+    expect((await app.inject('/metrics')).statusCode).toBe(401);
+    expect((await app.inject('/healthz')).body).toBe('ok');
+    const pub = await app.inject('/status');
+    expect(pub.statusCode).toBe(200);
+    expect(pub.body).toContain('1 service(s) degraded');
+    expect(pub.body).toContain('Home &#60;page&#62;'); // escaped
+  });
+
+  it('shows the down check and acknowledges only with the CSRF token', async () => {
+    const { m, store } = await scenario();
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => T0 });
+    const cookie = await login(app);
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    expect(home.body).toMatch(/data-check="api".*class="down">down/);
+    const [inc] = store.listIncidents();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(home.body)![1]!;
+    const form = { 'content-type': 'application/x-www-form-urlencoded', cookie };
+    expect((await app.inject({ method: 'POST', url: `/incidents/${inc!.id}/ack`, payload: 'csrf=forged', headers: form })).statusCode).toBe(403);
+    expect(store.getIncident(inc!.id)!.state).toBe('open');
+    expect((await app.inject({ method: 'POST', url: `/incidents/${inc!.id}/ack`, payload: `csrf=${csrf}`, headers: form })).statusCode).toBe(303);
+    expect(store.getIncident(inc!.id)).toMatchObject({ state: 'acknowledged', ackedBy: 'dashboard' });
+  });
+
+  it('serves Prometheus metrics to a bearer token', async () => {
+    const { m, store } = await scenario();
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => T0 + 1000 });
+    const r = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(r.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    expect(r.body).toContain('launchready_check_up{check="api"} 0');
+    expect(r.body).toContain('launchready_check_up{check="home"} 1');
+    expect(r.body).toMatch(/launchready_check_duration_ms_bucket\{check="api",le="\+Inf"\} 1/);
+    expect(r.body).toContain('launchready_incidents{state="open"} 1');
+    for (const line of r.body.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
+  });
+
+  it('acknowledges through a signed link with a confirmation step, and refuses an expired one', async () => {
+    const { m, store } = await scenario();
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => T0 });
+    const [inc] = store.listIncidents();
+    const good = signAckToken('ack-secret', inc!.id, T0 + 3_600_000);
+    expect((await app.inject(`/ack/${good}`)).body).toContain(`Acknowledge incident #${inc!.id}?`);
+    expect(store.getIncident(inc!.id)!.state).toBe('open'); // GET never changes state
+    expect((await app.inject({ method: 'POST', url: `/ack/${good}` })).statusCode).toBe(200);
+    expect(store.getIncident(inc!.id)!.state).toBe('acknowledged');
+    const expired = signAckToken('ack-secret', inc!.id, T0 - 1000);
+    expect((await app.inject({ method: 'POST', url: `/ack/${expired}` })).statusCode).toBe(403);
+  });
+});
+
+describe('dashboard in Chromium', () => {
+  it('log in, see the down check, acknowledge, and escalation stops', async () => {
+    const { m, store, clock, mon, sent } = await scenario();
+    const { url, app } = await startDashboard({ config: m, store, token: TOKEN, now: () => clock.now(), listen: '127.0.0.1:0' });
+    const browser = await launchBrowser();
+    try {
+      const p = await browser.newPage();
+      await p.goto(`${url}/`);
+      expect(p.url()).toMatch(/\/login$/);
+      await p.fill('input[name=token]', TOKEN);
+      await p.click('button');
+      await p.waitForURL(`${url}/`);
+      expect(await p.locator('tr[data-check="api"] .down').innerText()).toBe('down');
+      await p.click('tr[data-incident] button');
+      await p.waitForURL(`${url}/`);
+      expect(await p.locator('tr[data-incident] .ack').innerText()).toBe('acknowledged');
+      for (let i = 0; i < 20; i++) {
+        clock.advance(MIN);
+        await mon.tick();
+      }
+      // No escalation after the acknowledgement (the SLO burn-rate incident of the same outage escalates on its own).
+      expect(sent.filter((s) => s.checkId === 'api').map((s) => s.kind)).toEqual(['open']);
+      expect(sent.filter((s) => s.checkId === 'slo:api').map((s) => s.kind)).toContain('escalation');
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  });
+});
