@@ -102,6 +102,10 @@ describe('launchready demo', () => {
       expect(text).toMatch(/not ready/i);
       for (const [id] of PLANTED) expect(text).toContain(id);
       expect(text).toContain('status.market.test');
+      // The domain map: every name, where it lands, its certificate.
+      const map = await page.locator('#domain-map-table').innerText();
+      expect(map).toContain('shop.market.test');
+      expect(map).toContain('https://www.market.test/');
     } finally {
       await browser.close();
     }

@@ -6,10 +6,13 @@ import type { DomainMap } from '../audits/dns/domain-map.js';
 
 const cell = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/[<>`]/g, (c) => `\\${c}`);
 
-export function renderDomainMapMarkdown(map: DomainMap): string {
+/** Where each name lands over HTTP (from the edge audit), keyed by name. */
+export type EdgeMap = Record<string, { finalUrl: string; chain: string[] }>;
+
+export function renderDomainMapMarkdown(map: DomainMap, edge: EdgeMap = {}): string {
   const lines = [`### Domain map${map.apex ? ` of ${cell(map.apex)}` : ''}`, ''];
   lines.push(`DNS: ${map.ns.length ? map.ns.map(cell).join(', ') : 'no NS records seen'}${map.dnsProvider ? ` (${cell(map.dnsProvider)})` : ''}${map.soa ? `; SOA serial ${map.soa.serial}` : ''}`, '');
-  lines.push('| name | DNS | CNAME chain | addresses | hosting | certificate |', '|---|---|---|---|---|---|');
+  lines.push('| name | DNS | CNAME chain | addresses | hosting | final URL (from http://) | redirect chain | certificate |', '|---|---|---|---|---|---|---|---|');
   for (const n of map.names) {
     const name = n.unicode ? `${n.name} (${n.unicode})` : n.name;
     const chain = n.cnameChain.length ? n.cnameChain.join(' → ') + (n.cnameLoop ? ' (loop)' : '') : '–';
@@ -17,7 +20,8 @@ export function renderDomainMapMarkdown(map: DomainMap): string {
       ? `${n.certificate.issuer}${n.certificate.acmeIssuer ? ' (ACME)' : ''}, ${n.certificate.daysLeft} days left${n.certificate.legacyProtocols?.length ? `, also ${n.certificate.legacyProtocols.join('/')}` : ''}`
       : n.tlsError ? `handshake failed: ${n.tlsError}` : '–';
     const hosting = n.hosting ? `${n.hosting.provider} (by ${n.hosting.via})` : '–';
-    lines.push(`| ${[name, n.rcode, chain, n.addresses.join(', ') || '–', hosting, cert].map(cell).join(' | ')} |`);
+    const e = edge[n.name];
+    lines.push(`| ${[name, n.rcode, chain, n.addresses.join(', ') || '–', hosting, e?.finalUrl ?? '–', e ? e.chain.join(' → ') : '–', cert].map(cell).join(' | ')} |`);
   }
   return lines.join('\n') + '\n';
 }

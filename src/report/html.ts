@@ -6,6 +6,8 @@
  * template strings plus one escaping function, never raw interpolation); the report JSON is
  * embedded with `<` escaped so `</script>` in evidence cannot close the data block.
  */
+import type { EdgeMap } from './domain-map.js';
+import type { DomainMap } from '../audits/dns/domain-map.js';
 import { SEVERITIES, STAGES, STAGE_NAMES, type Finding, type Report, type Severity } from '../core/types.js';
 import type { RenderOptions } from './index.js';
 import {
@@ -296,6 +298,22 @@ function latencySection(r: Report): string {
 
 function extras(r: Report): string {
   const parts: string[] = [];
+  const map = r.metrics?.domainMap as DomainMap | undefined;
+  if (map && Array.isArray(map.names)) {
+    const edge = (r.metrics.edgeMap ?? {}) as EdgeMap;
+    const rows = map.names.map((n) => {
+      const e = edge[n.name];
+      const cert = n.certificate ? `${n.certificate.issuer}, ${n.certificate.daysLeft} days left` : n.tlsError ? `handshake failed: ${n.tlsError}` : '–';
+      return `<tr><td><code>${h(n.name)}</code></td><td>${h(n.rcode)}</td><td>${h(n.cnameChain.join(' → ') || '–')}</td><td>${h(n.addresses.join(', ') || '–')}</td><td>${h(n.hosting?.provider ?? '–')}</td><td>${h(e?.finalUrl ?? '–')}</td><td>${h(e ? e.chain.join(' → ') : '–')}</td><td>${h(cert)}</td></tr>`;
+    });
+    parts.push(
+      card(
+        `Domain map${map.apex ? ` <span class="muted">${h(map.apex)}</span>` : ''}`,
+        `<div class="table-wrap"><table id="domain-map-table"><thead><tr><th>Name</th><th>DNS</th><th>CNAME chain</th><th>Addresses</th><th>Hosting</th><th>Final URL</th><th>Redirect chain</th><th>Certificate</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+        'domain-map',
+      ),
+    );
+  }
   if (r.errors?.length) {
     parts.push(
       card(

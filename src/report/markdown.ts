@@ -3,6 +3,8 @@
  * comments, issues and the handover pack). All target text goes through `escapeMd`, so a
  * `|` cannot break a table and `<script>` cannot become HTML.
  */
+import { renderDomainMapMarkdown, type EdgeMap } from './domain-map.js';
+import type { DomainMap } from '../audits/dns/domain-map.js';
 import { STAGES, STAGE_NAMES, type Report } from '../core/types.js';
 import type { RenderOptions } from './index.js';
 import {
@@ -76,6 +78,11 @@ export function renderMarkdown(report: Report, opts: RenderOptions): string {
         );
       }
     }
+  }
+
+  const map = report.metrics?.domainMap as DomainMap | undefined;
+  if (map && Array.isArray(map.names)) {
+    out.push('', '## Domain map', '', renderDomainMapMarkdown(map, (report.metrics.edgeMap ?? {}) as EdgeMap).replace(/^### Domain map[^\n]*\n\n/, '').trimEnd());
   }
 
   if (report.skipped.length) {

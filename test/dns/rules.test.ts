@@ -230,8 +230,11 @@ describe('domain map as Markdown', () => {
     const { renderDomainMapMarkdown } = await import('../../src/report/domain-map.js');
     const map = buildDomainMap(targets(['example.com', 'www.example.com']), [dnsInfo('example.com'), dnsInfo('www.example.com', { cname: ['x|y.vercel.app'] })], zone(), [tlsSummary('example.com', { daysLeft: 40 })], NOW);
     const md = renderDomainMapMarkdown(map);
-    expect(md).toContain('| name | DNS | CNAME chain | addresses | hosting | certificate |');
-    expect(md).toContain('| example.com | NOERROR | – | 203.0.113.10 | – | Example CA, 40 days left |');
+    expect(md).toContain('| name | DNS | CNAME chain | addresses | hosting | final URL (from http://) | redirect chain | certificate |');
+    expect(md).toContain('| example.com | NOERROR | – | 203.0.113.10 | – | – | – | Example CA, 40 days left |');
+    // with the edge audit's map, where each name lands
+    const withEdge = renderDomainMapMarkdown(map, { 'example.com': { finalUrl: 'https://www.example.com/', chain: ['301 http://example.com/', '200 https://www.example.com/'] } });
+    expect(withEdge).toContain('| https://www.example.com/ | 301 http://example.com/ → 200 https://www.example.com/ |');
     expect(md).toContain('x\\|y.vercel.app');
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(3);
   });

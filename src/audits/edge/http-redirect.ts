@@ -46,6 +46,16 @@ export default defineAudit({
         });
       }
     }
-    return { findings, targets: edge.map((e) => e.name) };
+    // Where each name finally lands, for the domain map (src/report/domain-map.ts).
+    const edgeMap = Object.fromEntries(
+      edge.map((e) => [
+        e.name,
+        {
+          finalUrl: e.https.status ? e.https.finalUrl : e.http.finalUrl,
+          chain: [...e.http.redirects.map((h) => `${h.status} ${h.url}`), `${e.http.error ? e.http.error.code : e.http.status} ${e.http.finalUrl}`],
+        },
+      ]),
+    );
+    return { findings, targets: edge.map((e) => e.name), metrics: { edgeMap } };
   },
 });
