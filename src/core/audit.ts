@@ -83,8 +83,8 @@ export interface Gatherer<K extends ArtifactId = ArtifactId> {
   /** Other artifacts that must be gathered first. */
   dependsOn?: ArtifactId[];
   /**
-   * Runs alone, after every other gatherer has finished (load tests): latency measured while
-   * other probes hit the same servers would be polluted by them.
+   * Runs alone, after every other gatherer has finished (load tests, health-endpoint timing):
+   * latency measured while other probes hit the same servers would be polluted by them.
    */
   exclusive?: boolean;
   /** Returns the artifact, or an ArtifactError; never throws for expected failures. */

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Gatherer } from '../../core/audit.js';
+import type { NetOptions } from '../../net/types.js';
 import type { FailOn, Report } from '../../core/types.js';
 import { meetsThreshold } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';
@@ -96,15 +97,7 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
     ? { config: inv.config, path: null, baseDir: inv.baseDir ?? ctx.cwd }
     : await loadConfig({ path: opts.config, cwd: ctx.cwd, env: ctx.env, required: true });
   if (opts.active) loaded.config.active = true;
-  const timeoutMs = opts.timeout ? Number(opts.timeout) : undefined;
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of milliseconds (got "${opts.timeout}")`);
-  const netOptions = await toNetOptions(loaded.config, loaded.baseDir, {
-    ...(opts.resolver ? { resolver: opts.resolver } : {}),
-    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
-    ...(opts.ca ? { ca: opts.ca } : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
-    cwd: ctx.cwd,
-  });
+  const netOptions = await netOptionsFor(ctx, loaded.config, loaded.baseDir, opts);
   let reg: Registry = defaultRegistry();
   if (inv.gatherers) {
     const replaced = new Map([...reg.gatherers].map(([k, v]) => [k, v as Gatherer]));
@@ -146,6 +139,24 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
   }
   emitReport(ctx, report, formats, { ...opts, failOn }, reg);
   return exitCodeFor(report, failOn);
+}
+
+/** Network options from config plus the command line's --resolver/--connect-to/--ca/--timeout. */
+export async function netOptionsFor(
+  ctx: CliContext,
+  config: LaunchreadyConfig,
+  baseDir: string,
+  opts: { resolver?: string[]; connectTo?: string[]; ca?: string; timeout?: string },
+): Promise<NetOptions> {
+  const timeoutMs = opts.timeout ? Number(opts.timeout) : undefined;
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of milliseconds (got "${opts.timeout}")`);
+  return toNetOptions(config, baseDir, {
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    cwd: ctx.cwd,
+  });
 }
 
 export function exitCodeFor(report: Report, failOn: FailOn): number {

@@ -6,10 +6,9 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
 import { configSchema } from '../../config/schema.js';
 import { loadConfig } from '../../config/loader.js';
-import { toNetOptions } from '../../config/net-options.js';
 import { createNet } from '../../net/index.js';
 import { verifyMessage, type VerifyResult } from '../../audits/email/verify.js';
-import type { CommonOptions } from './audit.js';
+import { netOptionsFor, type CommonOptions } from './audit.js';
 
 export interface VerifyOptions extends CommonOptions {
   ip?: string;
@@ -32,7 +31,7 @@ export async function emailVerifyCommand(ctx: CliContext, file: string, opts: Ve
   }
   const loaded = opts.config ? await loadConfig({ path: opts.config, cwd: ctx.cwd, env: ctx.env, required: true }) : { config: configSchema.parse({}), baseDir: ctx.cwd };
   const net = createNet(
-    await toNetOptions(loaded.config, loaded.baseDir, { ...(opts.resolver ? { resolver: opts.resolver } : {}), cwd: ctx.cwd }),
+    await netOptionsFor(ctx, loaded.config, loaded.baseDir, opts),
   );
   let r: VerifyResult;
   try {

@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
+import { netOptionsFor } from './audit.js';
 import { UsageError } from '../../core/errors.js';
 import { probeForInit, renderStarterConfig } from '../../config/init.js';
 import { configSchema } from '../../config/schema.js';
-import { toNetOptions } from '../../config/net-options.js';
 import { createNet } from '../../net/index.js';
 import { writeAtomic } from '../output.js';
 
@@ -18,12 +18,7 @@ export async function initCommand(
   if (existsSync(file) && !opts.force) throw new UsageError(`${opts.out} already exists (use --force to overwrite)`);
   let input = {};
   if (url) {
-    const netOptions = await toNetOptions(configSchema.parse({}), ctx.cwd, {
-      ...(opts.resolver ? { resolver: opts.resolver } : {}),
-      ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      cwd: ctx.cwd,
-    });
+    const netOptions = await netOptionsFor(ctx, configSchema.parse({}), ctx.cwd, opts);
     const net = createNet(netOptions);
     try {
       ctx.stderr.write(`probing ${url} ...\n`);

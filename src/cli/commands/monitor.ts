@@ -6,14 +6,13 @@
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
 import { loadConfig } from '../../config/loader.js';
-import { toNetOptions } from '../../config/net-options.js';
 import type { LaunchreadyConfig } from '../../config/schema.js';
 import { createNet } from '../../net/index.js';
 import type { Net } from '../../net/types.js';
 import { ackIncident, listIncidents, monitorCheckOnce, monitorSection, openMonitorStore, runMonitor, testAlert, type FlowRunner } from '../../monitor/index.js';
 import { loadFlows } from '../../flow/load.js';
 import { runFlow } from '../../flow/index.js';
-import type { CommonOptions } from './audit.js';
+import { netOptionsFor, type CommonOptions } from './audit.js';
 
 /** Flow checks run the smoke flows of the same config through the flow engine. */
 function flowRunner(config: LaunchreadyConfig, baseDir: string, net: Net): FlowRunner {
@@ -38,12 +37,7 @@ export async function monitorCommand(ctx: CliContext, action: string | undefined
   monitorSection(config); // a clear config error when there is no monitor section
   const withNet = async <T>(fn: (net: Net) => Promise<T>): Promise<T> => {
     const net = createNet(
-      await toNetOptions(config, loaded.baseDir, {
-        ...(opts.resolver ? { resolver: opts.resolver } : {}),
-        ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
-        ...(opts.ca ? { ca: opts.ca } : {}),
-        cwd: ctx.cwd,
-      }),
+      await netOptionsFor(ctx, config, loaded.baseDir, opts),
     );
     try {
       return await fn(net);

@@ -7,14 +7,13 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
 import { configSchema, type LaunchreadyConfig } from '../../config/schema.js';
 import { loadConfig } from '../../config/loader.js';
-import { toNetOptions } from '../../config/net-options.js';
 import { createNet } from '../../net/index.js';
 import { perfCommandCore } from '../../load/command.js';
 import type { LoadProgress } from '../../load/types.js';
 import { exportK6FromConfig } from '../../load/k6-export.js';
 import { ConfigError } from '../../core/errors.js';
 import { writeAtomic } from '../output.js';
-import { exitCodeFor, parseFailOn, type CommonOptions } from './audit.js';
+import { netOptionsFor, exitCodeFor, parseFailOn, type CommonOptions } from './audit.js';
 import { toFinding } from '../../engine/run.js';
 import { registry } from '../../engine/registry.js';
 import type { Finding } from '../../core/types.js';
@@ -103,12 +102,7 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
   }
   if (!loaded.config.routes.length) throw new ConfigError(null, [{ path: 'routes', message: 'no routes to load-test: add routes to the config or give a URL' }]);
   const net = createNet(
-    await toNetOptions(loaded.config, loaded.baseDir, {
-      ...(o.resolver ? { resolver: o.resolver } : {}),
-      ...(o.connectTo ? { connectTo: o.connectTo } : {}),
-      ...(o.ca ? { ca: o.ca } : {}),
-      cwd: ctx.cwd,
-    }),
+    await netOptionsFor(ctx, loaded.config, loaded.baseDir, o),
   );
   try {
     const rate = num('rate', o.rate);

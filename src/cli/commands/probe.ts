@@ -2,10 +2,9 @@
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
 import { configSchema } from '../../config/schema.js';
-import { toNetOptions } from '../../config/net-options.js';
 import { createNet } from '../../net/index.js';
 import { formatPlanned, probeCommandCore } from '../../probe/command.js';
-import { emitReport, exitCodeFor, parseFailOn, type AuditOptions } from './audit.js';
+import { netOptionsFor, emitReport, exitCodeFor, parseFailOn, type AuditOptions } from './audit.js';
 import { parseFormats } from '../output.js';
 
 export async function probeCommand(ctx: CliContext, url: string, opts: AuditOptions & { active?: boolean; dryRun?: boolean; burst?: string; origin?: string }): Promise<number> {
@@ -15,12 +14,7 @@ export async function probeCommand(ctx: CliContext, url: string, opts: AuditOpti
   const burst = opts.burst ? Number(opts.burst) : undefined;
   if (burst !== undefined && !(Number.isInteger(burst) && burst > 0 && burst <= 200)) throw new UsageError(`--burst must be 1..200 (got "${opts.burst}")`);
   const net = createNet(
-    await toNetOptions(configSchema.parse({}), ctx.cwd, {
-      ...(opts.resolver ? { resolver: opts.resolver } : {}),
-      ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      cwd: ctx.cwd,
-    }),
+    await netOptionsFor(ctx, configSchema.parse({}), ctx.cwd, opts),
   );
   try {
     const r = await probeCommandCore(url, net, {

@@ -2,23 +2,17 @@
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
 import { loadConfig } from '../../config/loader.js';
-import { toNetOptions } from '../../config/net-options.js';
 import { createNet } from '../../net/index.js';
 import { smokeCommandCore } from '../../flow/smoke.js';
 import { formatSmoke } from '../../flow/report.js';
-import type { CommonOptions } from './audit.js';
+import { netOptionsFor, type CommonOptions } from './audit.js';
 
 export async function smokeCommand(ctx: CliContext, flows: string[], opts: CommonOptions & { repeat?: string; parallel?: boolean }): Promise<number> {
   const repeat = opts.repeat ? Number(opts.repeat) : 1;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be an integer from 1 to 100 (got "${opts.repeat}")`);
   const loaded = await loadConfig({ path: opts.config, cwd: ctx.cwd, env: ctx.env, required: true });
   const net = createNet(
-    await toNetOptions(loaded.config, loaded.baseDir, {
-      ...(opts.resolver ? { resolver: opts.resolver } : {}),
-      ...(opts.connectTo ? { connectTo: opts.connectTo } : {}),
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      cwd: ctx.cwd,
-    }),
+    await netOptionsFor(ctx, loaded.config, loaded.baseDir, opts),
   );
   try {
     const out = await smokeCommandCore(loaded.config, net, {
