@@ -159,7 +159,7 @@ export async function netOptionsFor(
   });
 }
 
-export function exitCodeFor(report: Report, failOn: FailOn): number {
+export function exitCodeFor(report: Pick<Report, 'findings'>, failOn: FailOn): number {
   return report.findings.some((f) => !f.deferred && meetsThreshold(f.severity, failOn)) ? 1 : 0;
 }
 

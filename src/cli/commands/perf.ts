@@ -4,14 +4,13 @@
  * [--kind read|write]` (one ad-hoc route, no config needed); `--export-k6 out.js` writes a k6 script.
  */
 import type { CliContext } from '../context.js';
-import { UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import { configSchema, type LaunchreadyConfig } from '../../config/schema.js';
 import { loadConfig } from '../../config/loader.js';
 import { createNet } from '../../net/index.js';
 import { perfCommandCore } from '../../load/command.js';
 import type { LoadProgress } from '../../load/types.js';
 import { exportK6FromConfig } from '../../load/k6-export.js';
-import { ConfigError } from '../../core/errors.js';
 import { writeAtomic } from '../output.js';
 import { netOptionsFor, exitCodeFor, parseFailOn, type CommonOptions } from './audit.js';
 import { toFinding } from '../../engine/run.js';
@@ -133,7 +132,7 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
       ctx.stdout.write(`${out.table}\n`);
       for (const f of findings) ctx.stdout.write(`${f.severity.toUpperCase()} ${f.id} ${f.target} ${JSON.stringify(f.evidence)}\n`);
     }
-    return exitCodeFor({ findings } as never, failOn);
+    return exitCodeFor({ findings }, failOn);
   } finally {
     await net.close();
   }
