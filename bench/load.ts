@@ -4,13 +4,14 @@
  *   1. Throughput against nginx (Debian package, started here from a temp config on 127.0.0.77, not
  *      the system service): launchready (closed model, 2 worker threads) vs autocannon vs wrk, same
  *      connections and duration; requests/s, CPU seconds and peak RSS of each generator
- *      (/usr/bin/time, whole process).
+ *      (/usr/bin/time, whole process). launchready runs twice: with its own HTTP/1.1 client
+ *      (src/load/h1.ts, the default) and with undici (the client it used before).
  *   2. Latency agreement at a fixed moderate load (4 connections): p50/p99 of launchready vs wrk.
  *   3. Correctness where a peer is wrong: a server that always takes 50 ms, at 20 req/s. autocannon's
  *      rate-limited mode back-fills latencies for requests it could not send on time, so its p50 and
  *      min come out far below 50 ms; launchready measures from each request's intended start.
  *
- *   npm run bench:load [-- --seconds 3 --connections 64]
+ *   npm run bench:load [-- --seconds 3 --connections 64 --rounds 3]
  *
  * Needs: nginx and wrk (`apt-get install nginx wrk`), autocannon (devDependency). A missing tool is
  * reported and its column left empty.
@@ -30,6 +31,7 @@ function arg(name: string, def: number): number {
 }
 const SECONDS = arg('seconds', 3);
 const CONNECTIONS = arg('connections', 64);
+const ROUNDS = arg('rounds', 3);
 const HOST = '127.0.0.77';
 
 interface Measured { rps: number; p50?: number; p99?: number; min?: number; cpuS: number; rssMB: number; note?: string }
@@ -127,10 +129,25 @@ async function main(): Promise<void> {
   if (!nginx) console.log('nginx not installed: throughput and agreement sections skipped');
   try {
     if (nginx) {
-      const lr = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: CONNECTIONS }, durationMs: SECONDS * 1000, warmupMs: 0, workers: arg('workers', 2) });
-      const ac = await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-w', '2']);
-      const wk = await wrk(nginx.url, 2, CONNECTIONS);
-      table(`1. Throughput against nginx on loopback (closed loop, ${CONNECTIONS} connections; ratio = req/s / wrk's)`, [['wrk', wk], ['autocannon', ac], ['launchready', lr]], wk);
+      const closed = { request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: CONNECTIONS }, durationMs: SECONDS * 1000, warmupMs: 0, workers: arg('workers', 2) };
+      // On a shared machine a neighbour's burst can halve one tool's figure: the tools take turns,
+      // ROUNDS times, and the table keeps each tool's best round (every round is in the note).
+      const runs: Record<string, (Measured | null)[]> = { wrk: [], autocannon: [], launchready: [], 'launchready (undici client)': [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        runs.wrk!.push(await wrk(nginx.url, 2, CONNECTIONS));
+        runs.autocannon!.push(await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-w', '2']));
+        runs.launchready!.push(await launchready({ ...closed, client: 'h1' }));
+        // The general-purpose client the workers used before src/load/h1.ts, for comparison.
+        runs['launchready (undici client)']!.push(await launchready({ ...closed, client: 'undici' }));
+      }
+      const best = (ms: (Measured | null)[]): Measured | null => {
+        const ok = ms.filter((m): m is Measured => m !== null && m.rps > 0);
+        if (ok.length === 0) return null;
+        const b = ok.reduce((x, y) => (y.rps > x.rps ? y : x));
+        return { ...b, note: `${b.note ? `${b.note}; ` : ''}rounds: ${ok.map((m) => Math.round(m.rps)).join(' / ')}` };
+      };
+      const rows = Object.entries(runs).map(([name, ms]) => [name, best(ms)] as [string, Measured | null]);
+      table(`1. Throughput against nginx on loopback (closed loop, ${CONNECTIONS} connections; best of ${ROUNDS} alternating rounds; ratio = req/s / wrk's)`, rows, rows[0]![1]);
 
       const lr4 = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: 4 }, durationMs: SECONDS * 1000, warmupMs: 200, workers: 1 });
       const wk4 = await wrk(nginx.url, 1, 4);

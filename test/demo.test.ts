@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/core/types.js';
 import { cli } from './helpers/cli.js';
-import { launchBrowser } from './helpers/browser.js';
+import { launchBrowser, openFile } from './helpers/browser.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lr-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +24,7 @@ const PLANTED: [string, string][] = [
   ['perf/no-compression', 'GET https://www.market.test/api/listings'],
   ['perf/uncached-read', 'GET https://www.market.test/api/listings'],
   ['deploy/health-failing', 'https://www.market.test/api/health'],
+  ['deploy/smoke-failed', 'flow:reset'],
   ['deploy/stale-assets', 'https://www.market.test/'],
   ['deploy/no-ci-build', '.'],
   ['security/cors-reflects-origin', 'https://www.market.test'],
@@ -70,6 +71,10 @@ const PLANTED: [string, string][] = [
   ['migrations/index-not-concurrent', 'migrations/002_listing_search.up.sql'],
   ['migrations/not-null-without-default', 'migrations/002_listing_search.up.sql'],
   ['migrations/irreversible', 'migrations/002_listing_search.up.sql'],
+  ['handover/no-incident-owner', 'handover.incident.owner'],
+  ['handover/service-without-owner', 'Sentry'],
+  ['handover/incomplete', 'handover: environment variables and where secrets live'],
+  ['handover/incomplete', 'handover: open risks and known issues'],
 ];
 
 describe('launchready demo', () => {
@@ -89,13 +94,7 @@ describe('launchready demo', () => {
     expect(existsSync(html)).toBe(true);
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (req) => requests.push(req.url()));
-      await page.goto(pathToFileURL(html).href);
+      const { page, errors, requests } = await openFile(browser, html);
       expect(errors).toEqual([]);
       expect(requests).toHaveLength(1); // the document itself: self-contained
       const text = await page.locator('body').innerText();
@@ -106,6 +105,19 @@ describe('launchready demo', () => {
       const map = await page.locator('#domain-map-table').innerText();
       expect(map).toContain('shop.market.test');
       expect(map).toContain('https://www.market.test/');
+
+      // Stage 7 from the same report: the 48-hour plan and the handover pack with its gaps.
+      expect(r.stdout).toContain('wrote launch plan');
+      const plan = readFileSync(join(dir, 'launch-plan.md'), 'utf8');
+      expect(plan).toMatch(/^- \[ \] \*\*#1 .*\(blocker/m);
+      for (const hours of ['1-4', '4-12', '12-24', '24-36', '36-48']) expect(plan).toContain(`## Hours ${hours}:`);
+      const index = readFileSync(join(dir, 'handover', 'README.md'), 'utf8');
+      expect(index).toContain('nobody is named to handle incidents');
+      expect(index).toContain('Sentry has no billing owner');
+      await page.goto(pathToFileURL(join(dir, 'handover', 'handover.html')).href);
+      expect(errors).toEqual([]);
+      expect(await page.locator('main section').count()).toBe(10);
+      expect(await page.locator('#domains table').last().innerText()).toContain('shop.market.test');
     } finally {
       await browser.close();
     }
@@ -119,5 +131,7 @@ describe('launchready demo', () => {
     expect(report.findings).toEqual([]);
     expect(report.verdict).toBe('ready');
     for (const [id] of PLANTED) expect(report.passed).toContain(id);
+    // The fixed marketplace's handover pack has no gap left.
+    expect(readFileSync(join(out, 'handover', 'README.md'), 'utf8')).toContain('None: every section has content.');
   });
 });

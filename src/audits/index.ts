@@ -17,5 +17,6 @@ import { family as migrations } from './migrations/index.js';
 import { family as deploy } from './deploy/index.js';
 import { family as perf } from './perf/index.js';
 import { family as monitor } from './monitor/index.js';
+import { family as handover } from './handover/index.js';
 
-export const FAMILIES: AuditFamily[] = [secrets, env, logs, dns, edge, tls, headers, email, security, db, perf, migrations, deploy, monitor];
+export const FAMILIES: AuditFamily[] = [secrets, env, logs, dns, edge, tls, headers, email, security, db, perf, migrations, deploy, monitor, handover];

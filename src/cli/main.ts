@@ -102,9 +102,20 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       setExit(await auditCommand(ctx, { opts, only: ['migrations'], config: configFrom(dir ? { database: { migrations: dir } } : {}) })),
     );
 
-  common(program.command('db <database-url>'))
-    .description('least privilege, missing/unused/duplicate indexes, seq-scan hotspots, slow statements (PostgreSQL)')
-    .action(async (url: string, opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, only: ['db'], config: configFrom({ database: { url } }) })));
+  common(program.command('db <database-url|explain> [url]'))
+    .description('least privilege, missing/unused/duplicate/invalid indexes, seq-scan hotspots, slow statements, wraparound (PostgreSQL or MySQL/MariaDB); `db explain <url>` plans statements with index hints')
+    .option('--query <sql>', 'db explain: the statement to plan (default: the slowest from pg_stat_statements)')
+    .option('--analyze', 'db explain: EXPLAIN ANALYZE inside a read-only transaction')
+    .option('--top <n>', 'db explain: how many of the slowest statements to plan', '5')
+    .action(async (first: string, url: string | undefined, opts: AuditOptions & { query?: string; analyze?: boolean; top?: string }) => {
+      if (first === 'explain') {
+        if (!url) throw new UsageError('db explain needs a database URL: launchready db explain postgres://...');
+        const { dbExplainCommand } = await import('./commands/topic.js');
+        setExit(await dbExplainCommand(ctx, url, opts));
+        return;
+      }
+      setExit(await auditCommand(ctx, { opts, only: ['db'], config: configFrom({ database: { url: first } }) }));
+    });
 
   common(program.command('secrets [path]'))
     .description('credentials in the working tree, built bundles and (with --history) every commit of every branch')
@@ -146,6 +157,20 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       setExit(await smokeCommand(ctx, flows, opts));
     });
 
+  program
+    .command('release-notes')
+    .description('deploy notes since the last tag: commits by type, migrations, env keys, blockers and known issues, rollback steps')
+    .option('-c, --config <file>', 'config file (default: launchready.config.* in the current directory)')
+    .option('--from <tag>', 'start after this tag or commit (default: the last tag before --to)')
+    .option('--to <ref>', 'end at this tag, branch or commit', 'HEAD')
+    .option('-f, --format <md|json>', 'md or json', 'md')
+    .option('-o, --out <file|dir>', 'write to this file, or to <dir>/<release>.md')
+    .option('-q, --quiet', 'print nothing when writing a file')
+    .action(async (opts) => {
+      const { releaseNotesCommand } = await import('./commands/release-notes.js');
+      setExit(await releaseNotesCommand(ctx, opts));
+    });
+
   common(program.command('perf [routes-or-url...]'))
     .description('load-test the configured routes (or one URL) against p95 and error budgets; --export-k6 to scale out')
     .option('--method <M>', 'ad-hoc URL: HTTP method', 'GET')
@@ -158,6 +183,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--duration <10s>', 'measured time per route')
     .option('--active', 'allow load against a non-loopback host')
     .option('--export-k6 <file.js>', 'write a k6 script with the same routes and thresholds instead of running')
+    .option('--baseline <report.json|previous>', 'compare p50/p95/p99, req/s and errors per route with a saved report or the previous run; exit 1 on a regression')
+    .option('--tolerance <10%>', 'regression tolerance for --baseline (default perf.regressionTolerance)')
+    .option('--capacity', 'step the arrival rate up (x1.5) until a budget breaks: sustainable rate per route vs 2x perf.expectedPeak')
+    .option('--no-history', 'do not record this run in .launchready/history.db')
     .action(async (args: string[], opts) => {
       const { perfCommand } = await import('./commands/perf.js');
       setExit(await perfCommand(ctx, args, opts));
@@ -181,6 +210,47 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .action(async (url: string, opts: AuditOptions & { active?: boolean; dryRun?: boolean; burst?: string; origin?: string }) => {
       const { probeCommand } = await import('./commands/probe.js');
       setExit(await probeCommand(ctx, url, opts));
+    });
+
+  program
+    .command('handover')
+    .description('write the handover pack (Markdown per section + one printable HTML) from the newest audit or --from report.json')
+    .option('-c, --config <file>', 'config file (default: launchready.config.* in the current directory)')
+    .option('--from <report.json>', 'a saved JSON report (default: the newest audit in .launchready/history.db)')
+    .option('-o, --out <dir>', 'folder to write the pack into', 'handover')
+    .option('--pdf', 'also print handover.pdf through headless Chromium')
+    .option('-q, --quiet', 'print nothing')
+    .action(async (opts) => {
+      const { handoverCommand } = await import('./commands/handover.js');
+      setExit(await handoverCommand(ctx, opts));
+    });
+
+  program
+    .command('plan')
+    .description('turn the newest audit (or --from report.json) into the 48-hour launch plan: blocks, fixes, effort, order')
+    .option('-c, --config <file>', 'config file (default: launchready.config.* in the current directory)')
+    .option('--from <report.json>', 'a saved JSON report (default: the newest audit in .launchready/history.db)')
+    .option('-f, --format <md|html|json>', 'printed format when --out is not given', 'md')
+    .option('-o, --out <dir>', 'write launch-plan.md and launch-plan.html into this folder')
+    .option('-q, --quiet', 'print nothing when writing files')
+    .action(async (opts) => {
+      const { planCommand } = await import('./commands/handover.js');
+      setExit(await planCommand(ctx, opts));
+    });
+
+  program
+    .command('accept [finding]')
+    .description('accept a risk: rule id, rule@target or fingerprint; recorded in .launchready/accepted.json and shown as deferred')
+    .option('-c, --config <file>', 'config file (its folder holds .launchready/)')
+    .option('--reason <text>', 'why it can wait (required)')
+    .option('--until <YYYY-MM-DD>', 'the acceptance ends after this day and the finding counts again')
+    .option('--by <name>', 'who accepts it (default: git user.name <user.email>)')
+    .option('--from <report.json>', 'report to check the finding against (default: the newest audit)')
+    .option('--list', 'list accepted risks')
+    .option('--remove', 'remove the acceptance of <finding>')
+    .action(async (finding: string | undefined, opts) => {
+      const { acceptCommand } = await import('./commands/handover.js');
+      setExit(await acceptCommand(ctx, finding, opts));
     });
 
   common(program.command('report <saved.json>'))

@@ -7,6 +7,15 @@ import { probeForInit, renderStarterConfig, type StarterInput } from './init.js'
 import { parseConfigText } from './loader.js';
 
 describe('renderStarterConfig', () => {
+  it('shows a handover example that is a valid section once uncommented', () => {
+    const text = renderStarterConfig({});
+    const block = text.slice(text.indexOf('# handover:'), text.indexOf('\n\n', text.indexOf('# handover:'))).split('\n').map((l) => l.replace(/^# /, '')).join('\n');
+    const config = parseConfigText(block, 'handover-example.yaml', {});
+    expect(config.handover?.incident?.owner).toBe('Name <email>');
+    expect(config.handover?.secretLocations).toEqual({ '*': 'host platform secrets', 'STRIPE_*': 'password manager vault' });
+    expect(config.handover?.knownIssues).toEqual([]);
+  });
+
   const full: StarterInput = {
     url: 'https://example.com',
     apex: 'example.com',

@@ -97,6 +97,19 @@ export function renderStarterConfig(input: StarterInput = {}): string {
   line('#   timeoutMs: 5000');
   line();
 
+  line('# The handover pack (launchready handover): who owns what, where secrets live (names and');
+  line('# locations only), which services you pay for, and how to roll back. Empty sections are');
+  line('# reported as gaps (handover/incomplete). See docs/handover.md.');
+  line('# handover:');
+  line('#   owners: { product: "Name <email>", engineering: "Name <email>" }');
+  line('#   incident: { owner: "Name <email>", contacts: [{ name: Name, contact: "+1 555 0100" }] }');
+  line('#   deploy: { steps: ["Merge to main", "Tag a release: CI deploys it", "launchready smoke"] }');
+  line('#   secretLocations: { "*": "host platform secrets", "STRIPE_*": "password manager vault" }');
+  line('#   services: [{ name: Stripe, purpose: payments, billingOwner: "Name", credentials: "vault item" }]');
+  line('#   knownIssues: []');
+  line('#   rollback: ["Redeploy the previous release", "Run launchready smoke"]');
+  line();
+
   line('# Active probes (rate-limit bursts, load tests) against non-loopback hosts need this.');
   line('active: false');
   line();

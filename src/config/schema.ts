@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseThreshold } from '../load/threshold.js';
-import { flowsSchema } from '../flow/schema.js';
+import { flowsSchema, mailboxSchema } from '../flow/schema.js';
 import { monitorSchema } from '../monitor/config-schema.js';
 
 const severityOrOff = z.enum(['blocker', 'high', 'medium', 'low', 'info', 'off']);
@@ -77,8 +77,19 @@ export const databaseSchema = z
   .strictObject({
     url: z.string().optional().describe('Connection URL; write "${DATABASE_URL}" rather than the secret itself'),
     migrations: z.string().optional().describe('Directory of SQL migrations'),
+    profile: z
+      .boolean()
+      .optional()
+      .describe('Profile the queries of each GET route (perf/n-plus-one, perf/too-many-queries) from pg_stat_statements (MySQL/MariaDB: performance_schema digests) snapshots taken before and after a few requests; needs GET routes (default true)'),
+    statsUrl: z
+      .string()
+      .optional()
+      .describe('Connection URL used to read the statement statistics for the query profile (PostgreSQL: a role with pg_read_all_stats sees every role\'s statement text); default: url'),
+    profileRequests: z.number().int().min(1).max(20).optional().describe('Requests per route in each query-profile sample, the counts are divided by it (default 3)'),
+    maxQueriesPerRequest: z.number().int().positive().optional().describe('perf/too-many-queries fires above this many queries per request (default 20)'),
+    nPlusOneRepeats: z.number().int().min(2).optional().describe('perf/n-plus-one fires when one statement shape runs this many times per request (default 5, as Sentry)'),
   })
-  .describe('Database (least privilege, indexes, migrations)');
+  .describe('Database (least privilege, indexes, migrations, query profile)');
 
 /** One login / signup / password-reset / search endpoint the rate-limit and payload probes target. */
 const securityEndpointSchema = z
@@ -124,6 +135,25 @@ export const securitySchema = z
     burst: z.number().int().min(1).max(200).default(30).describe('Requests per rate-limit burst, one endpoint at a time (hard maximum 200)'),
     windowMs: z.number().int().positive().max(10_000).default(10_000).describe('A burst stops after this many ms (maximum 10 s)'),
     session: securitySessionSchema.optional(),
+    lockout: z
+      .strictObject({
+        url: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Login endpoint (absolute, or a path resolved against the first of security.apis); default: the first login endpoint of security.endpoints or of a flow step with role login'),
+        account: z
+          .string()
+          .min(3)
+          .describe('Account (email or user name) every request of the one-account burst uses; a real test account shows a lockout, and may stay locked for a while'),
+        attempts: z.number().int().min(3).max(50).default(12).describe('Requests per burst (one account, then rotating accounts), at most 50'),
+      })
+      .optional()
+      .describe('Tell a per-account lockout from a per-IP limit on login: a burst on one account, then one spread over throwaway accounts'),
+    graphql: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('GraphQL endpoints (absolute, or paths resolved against the first of security.apis); with discoverAdmin, /graphql on each API base is tried too'),
     ai: z
       .strictObject({
         enabled: z.boolean().default(false).describe('Run the prompt-injection suite (off by default)'),
@@ -142,6 +172,8 @@ export const securitySchema = z
     s.endpoints.forEach((e, i) => check(e.url, ['endpoints', i, 'url']));
     s.admin.forEach((u, i) => check(u, ['admin', i]));
     if (s.session) check(s.session.url, ['session', 'url']);
+    if (s.lockout?.url) check(s.lockout.url, ['lockout', 'url']);
+    s.graphql.forEach((u, i) => check(u, ['graphql', i]));
     s.ai?.endpoints.forEach((e, i) => check(e.url, ['ai', 'endpoints', i, 'url']));
   })
   .describe('Security probes: CORS, rate limits, admin authorization, payloads, cookies, error leaks, prompt injection');
@@ -153,11 +185,71 @@ export const healthSchema = z
   })
   .describe('Health endpoint (deploy/health-failing): 2xx, fast, and no failing dependency in its JSON');
 
+const personSchema = z.string().min(1).describe('A person: "Name <email>" or "Name, phone"');
+
+const handoverServiceSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Service name as people know it (Stripe, SendGrid, Fly.io)'),
+    purpose: z.string().optional().describe('What the product uses it for (payments, transactional email)'),
+    billingOwner: personSchema.optional().describe('Who pays for it and owns the account (none = handover/service-without-owner)'),
+    credentials: z.string().optional().describe('Where its credentials live (a vault item, the host platform\'s secrets) - never the credential itself'),
+    url: z.string().url().optional().describe('Its dashboard or console URL'),
+    plan: z.string().optional().describe('Plan or tier, and what happens when it is outgrown'),
+  })
+  .describe('A third-party service');
+
+export const deploySchema = z
+  .strictObject({
+    previousAssetsHours: z
+      .number()
+      .min(0)
+      .max(24 * 90)
+      .default(24)
+      .describe('For this long after a release, the previous release\'s scripts and stylesheets must keep loading (open tabs and cached HTML still ask for them); 0 = do not check'),
+  })
+  .describe('Release checks (stage 5)');
+
 export const handoverSchema = z
   .strictObject({
+    product: z.string().optional().describe('One or two sentences on what the product is and who uses it'),
+    owners: z.record(z.string(), personSchema).default({}).describe('Role -> person, e.g. product: "Ana <ana@example.com>", engineering: "..."'),
+    incident: z
+      .strictObject({
+        owner: personSchema.optional().describe('Who handles incidents from launch on (none = handover/no-incident-owner)'),
+        contacts: z
+          .array(z.strictObject({ name: z.string().min(1), role: z.string().optional(), contact: z.string().optional().describe('Phone, email or chat handle') }))
+          .default([])
+          .describe('Escalation contacts, in the order they are called'),
+        runbook: z.string().optional().describe('Where the incident runbook lives (URL or repo path)'),
+      })
+      .optional()
+      .describe('Incident ownership and escalation contacts'),
+    deploy: z
+      .strictObject({
+        steps: z.array(z.string().min(1)).default([]).describe('How a release reaches production, in order'),
+        environments: z
+          .array(
+            z.strictObject({
+              name: z.string().min(1).describe('production, staging...'),
+              url: z.string().optional().describe('Where it answers'),
+              platform: z.string().optional().describe('Where it runs (Fly.io, Vercel, a VM...)'),
+              branch: z.string().optional().describe('Branch or tag deployed there'),
+            }),
+          )
+          .default([])
+          .describe('Environments'),
+      })
+      .optional()
+      .describe('Deployment steps and environments'),
+    secretLocations: z
+      .record(z.string(), z.string().min(1))
+      .default({})
+      .describe('Env var name or pattern (STRIPE_*, *) -> where its value lives (vault, host platform, CI secret store); names and locations only'),
+    services: z.array(handoverServiceSchema).default([]).describe('Third-party services with purpose, billing owner and where credentials live'),
+    knownIssues: z.array(z.string().min(1)).optional().describe('Known issues that are not launch blockers ([] = reviewed, none); unset = handover/incomplete'),
     rollback: z.array(z.string().min(1)).default([]).describe('Rollback steps, in order (shown after a failed smoke run; none = deploy/no-rollback-path)'),
   })
-  .describe('Handover facts');
+  .describe('Handover facts: owners, incident contacts, deploy steps, where secrets live, third-party services, known issues, rollback');
 
 const durationSchema = z
   .union([z.number().int().nonnegative(), z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+(\.\d+)?$/, 'expected e.g. 500ms, 10s, 1m30s')])
@@ -188,6 +280,10 @@ export const routeSchema = z
     thresholds: z.array(thresholdSchema).optional().describe("k6 thresholds for this route, e.g. ['p(95)<300', 'rate<0.01']; replace defaults of the same aggregation"),
     rate: z.number().positive().optional().describe('Arrival rate for this route, requests per second'),
     duration: durationSchema.optional(),
+    sideEffects: z
+      .array(z.enum(['email', 'webhook']))
+      .optional()
+      .describe('Work this write route triggers (email, webhook): checked for blocking the response when launchready\'s own SMTP receiver or webhook sink is the target'),
   })
   .describe('One route to load-test');
 
@@ -216,6 +312,26 @@ export const perfSchema = z
     largePage: z.number().int().positive().default(1000).describe('limit= value of the large-page probe of list routes'),
     compressionMinBytes: z.number().int().positive().default(2048).describe('Text responses at least this large should be compressed'),
     hosts: z.array(z.string()).default([]).describe('Extra hosts load may target besides the configured domains'),
+    regressionTolerance: z.number().min(0).max(10).default(0.1).describe('perf --baseline: a metric this much worse than before (0.1 = 10%) is a regression'),
+    regressionFloorMs: z.number().min(0).default(5).describe('perf --baseline: latency changes smaller than this many ms are noise, never a regression'),
+    capacity: z
+      .strictObject({
+        factor: z.number().min(1.1).max(4).default(1.5).describe('Arrival rate multiplier per step'),
+        step: durationSchema.default('3s').describe('Measured time per step'),
+        startRate: z.number().positive().optional().describe('First step, requests per second (default: the route\'s rate)'),
+        maxTime: durationSchema.default('60s').describe('Hard cap on the total time per route, warm-ups included'),
+      })
+      .default({ factor: 1.5, step: '3s', maxTime: '60s' })
+      .describe('perf --capacity: how the arrival rate is stepped up (capped by maxRate)'),
+    sinks: z
+      .strictObject({
+        smtp: z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'expected host:port').optional().describe("Where launchready's own SMTP receiver listens (point the app's SMTP settings here in staging/demo), e.g. 127.0.0.1:2525"),
+        webhook: z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'expected host:port').optional().describe("Where launchready's own webhook sink listens (HTTP, any path), e.g. 127.0.0.1:8089"),
+        delay: durationSchema.default('300ms').describe('How long the sinks delay acceptance in the second pass (perf/blocking-side-effect)'),
+        requests: z.number().int().min(2).max(50).default(6).describe('Requests per pass, one at a time'),
+      })
+      .optional()
+      .describe('Receivers launchready runs during the perf gatherer to see whether routes with sideEffects wait for email/webhook delivery'),
   })
   .describe('Load tests and performance budgets (stage 4)');
 
@@ -236,6 +352,8 @@ export const configSchema = z
     security: securitySchema.optional(),
     flows: flowsSchema.optional(),
     flowFiles: z.array(z.string().min(1)).optional().describe('TypeScript/JavaScript modules whose default export is a flow or a list of flows (defineFlows)'),
+    mailbox: mailboxSchema.optional(),
+    deploy: deploySchema.optional(),
     health: healthSchema.optional(),
     handover: handoverSchema.optional(),
     active: z.boolean().default(false).describe('Allow active probes (bursts, load) against non-loopback hosts'),

@@ -14,7 +14,7 @@
  * A failing check is recorded in `unavailable` and the others continue.
  */
 import pg from 'pg';
-import type { DatabaseArtifact, DbForeignKey, DbIndex, DbStatementsInfo, DbTable } from './types.js';
+import type { DatabaseArtifact, DbForeignKey, DbIndex, DbSequence, DbStatementsInfo, DbTable } from './types.js';
 import { DatabaseConnectError, maskSecrets, parseDbUrl } from './url.js';
 
 /** Connect timeout (ms). */
@@ -148,6 +148,33 @@ export async function gatherPostgres(url: string): Promise<DatabaseArtifact> {
       ).map((r) => ({ schema: r.schema, table: r.tbl, name: r.name, columns: r.cols, references: r.ref })),
     );
     const statements = await readStatements(q, meta.num, (m) => maskSecrets(m, url));
+    // Sequences the role can read (pg_sequences shows last_value NULL without USAGE/SELECT, or before the first nextval).
+    const sequences = await check('sequences', [] as DbSequence[], async () =>
+      (
+        await q(`SELECT s.schemaname AS schema, s.sequencename AS name, s.last_value::float8 AS last, s.max_value::float8 AS seqmax,
+          t.relname AS tbl, a.attname AS col, format_type(a.atttypid, NULL) AS coltype
+          FROM pg_sequences s
+          JOIN pg_namespace n ON n.nspname = s.schemaname
+          JOIN pg_class c ON c.relname = s.sequencename AND c.relnamespace = n.oid
+          LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+          LEFT JOIN pg_class t ON t.oid = d.refobjid
+          LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+          WHERE s.last_value IS NOT NULL AND ${SCHEMA_FILTER} ORDER BY 1, 2`)
+      ).map((r) => {
+        const colMax = r.coltype === 'smallint' ? 32767 : r.coltype === 'integer' ? 2147483647 : Infinity;
+        const max = Math.min(r.seqmax, colMax);
+        return { schema: r.schema, name: r.name, column: r.tbl && r.col ? `${r.tbl}.${r.col}` : null, lastValue: r.last, max, percentUsed: Math.floor((1000 * r.last) / max) / 10 };
+      }),
+    );
+    const xidAge = await check('transaction id age', null as number | null, async () => Number((await q(`SELECT age(datfrozenxid)::float8 AS a FROM pg_database WHERE datname = current_database()`))[0]?.a ?? NaN));
+    const cacheHit = await check('cache hit rate', null as DatabaseArtifact['cacheHit'], async () => {
+      const r = (
+        await q(`SELECT (SELECT COALESCE(sum(heap_blks_hit), 0) + COALESCE(sum(idx_blks_hit), 0) FROM pg_statio_user_tables)::float8 AS hits,
+          (SELECT COALESCE(sum(heap_blks_read), 0) + COALESCE(sum(idx_blks_read), 0) FROM pg_statio_user_tables)::float8 AS reads`)
+      )[0]!;
+      const total = r.hits + r.reads;
+      return total === 0 ? null : { hitPercent: Math.floor((10000 * r.hits) / total) / 100, hits: r.hits, reads: r.reads };
+    });
     return {
       engine: 'postgres',
       serverVersion: meta.version,
@@ -161,6 +188,9 @@ export async function gatherPostgres(url: string): Promise<DatabaseArtifact> {
       foreignKeys,
       statements,
       unavailable,
+      sequences,
+      xidAge: xidAge !== null && Number.isFinite(xidAge) ? xidAge : null,
+      cacheHit,
     };
   } finally {
     await client.end().catch(() => {});

@@ -8,8 +8,12 @@ export interface DbRoleInfo {
   superuser: boolean;
   createRole: boolean;
   createDb: boolean;
-  /** Membership in predefined roles that reach the server's files/programs (pg_read_server_files...). */
+  /** Membership in predefined roles that reach the server's files/programs (pg_read_server_files...); MySQL: global FILE, PROCESS, SHUTDOWN, RELOAD, GRANT OPTION. */
   dangerousMemberships: string[];
+  /** MySQL/MariaDB: the account as GRANT/REVOKE spell it (`'app'@'%'`). */
+  account?: string;
+  /** MySQL/MariaDB: DDL privileges (ALTER, DROP, CREATE, INDEX...) on the database or globally, which play the owner's part. */
+  ddlPrivileges?: string[];
 }
 
 export interface DbTable {
@@ -92,4 +96,71 @@ export interface DatabaseArtifact {
   foreignKeys: DbForeignKey[];
   statements: DbStatementsInfo;
   unavailable: DbUnavailable[];
+  /** PostgreSQL: sequences with how much of their range is used (the owning column's type can cap it). */
+  sequences?: DbSequence[];
+  /** PostgreSQL: age(datfrozenxid) of this database, in transactions (wraparound at about 2.1 billion). */
+  xidAge?: number | null;
+  /** PostgreSQL: buffer cache hits of user tables and indexes since the statistics reset. */
+  cacheHit?: { hitPercent: number; hits: number; reads: number } | null;
+  /** false when the engine keeps no per-table scan counters (MySQL): db/seq-scan-hotspot is not applicable. Default true. */
+  tableScanStats?: boolean;
+  /** false when index usage counters are unavailable (MySQL without performance_schema): db/unused-index is not applicable. Default true. */
+  indexScanStats?: boolean;
+}
+
+/** One statement shape seen during a query-profile sample. */
+export interface ProfiledStatement {
+  /** libpg-query fingerprint of the normalised text (`queryid:<id>` when the text does not parse; `digest:<d>` on MySQL). */
+  fingerprint: string;
+  /** Normalised text (constants are `$n`), at most 300 chars; `<insufficient privilege>` when hidden. */
+  query: string;
+  /** Calls during the sample divided by its requests (2 decimals). */
+  perRequest: number;
+}
+
+/** N requests to one URL with pg_stat_statements read before and after. */
+export interface ProfileSample {
+  url: string;
+  requests: number;
+  /** HTTP statuses seen (deduplicated, sorted). */
+  statuses: number[];
+  /** Items in the JSON list body of the last response, null when not a list. */
+  items: number | null;
+  /** Every statement executed while the sample ran, divided by the requests. */
+  queriesPerRequest: number;
+  /** Shapes by calls per request, highest first (at most 30). */
+  statements: ProfiledStatement[];
+}
+
+/** The query profile of one GET route: a plain sample, and for list routes a small and a large page. */
+export interface RouteQueryProfile {
+  name: string;
+  method: string;
+  url: string;
+  base: ProfileSample;
+  /** List routes: `limitParam`=2 and =20, so a count that grows with the items shows (n_plus_one_control). */
+  scaling?: { limitParam: string; small: ProfileSample; large: ProfileSample };
+}
+
+/** The `queryProfile` artifact (src/gather/query-profile.ts). */
+export interface QueryProfileArtifact {
+  source: 'pg_stat_statements' | 'performance_schema';
+  /** host:port/db of the statistics connection (no credentials). */
+  target: string;
+  /** Some statement texts were hidden (the stats role lacks pg_read_all_stats): counted, not grouped. */
+  hiddenTexts: boolean;
+  routes: RouteQueryProfile[];
+  skipped: { name: string; reason: string }[];
+}
+
+export interface DbSequence {
+  schema: string;
+  name: string;
+  /** `table.column` that owns it (serial/identity), null when none. */
+  column: string | null;
+  lastValue: number;
+  /** The smaller of the sequence's max_value and the owning column type's maximum. */
+  max: number;
+  /** lastValue / max, percent with one decimal. */
+  percentUsed: number;
 }

@@ -45,7 +45,7 @@ import { createCertAuthority, type IssuedCert } from '../harness/certs.js';
 import { startHttpServer, startHttpsServer, type ServerHandle } from '../harness/http-servers.js';
 import type { LaunchreadyConfigInput } from '../config/schema.js';
 import { demoMonitorConfig } from '../monitor/demo.js';
-import { DEMO_FLOWS, startMarketplace, type Marketplace } from './marketplace.js';
+import { DEMO_FLOWS, DEMO_RESET_FLOW, startMarketplace, type Marketplace } from './marketplace.js';
 import { createDemoRepo } from './repo.js';
 
 export const DEMO_APEX = 'market.test';
@@ -160,7 +160,9 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
     const repoDir = join(tmp, 'repo');
     createDemoRepo(repoDir, flawed);
 
-    const marketplace = await startMarketplace({ flawed });
+    // The audit's own SMTP receiver (config mailbox) listens here; the fixed app sends reset mail to it.
+    const smtp = { host: '127.0.0.21', port: await freePort('127.0.0.21') };
+    const marketplace = await startMarketplace({ flawed, smtp });
     stoppers.push(() => marketplace.close());
 
     const zones: ZoneSpec = {
@@ -245,7 +247,8 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       database: { migrations: 'migrations' },
       network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
       monitor: demoMonitorConfig(DEMO_APEX, flawed),
-      flows: DEMO_FLOWS,
+      flows: [...DEMO_FLOWS, DEMO_RESET_FLOW],
+      mailbox: { smtp: { listen: `${smtp.host}:${smtp.port}` } },
       // Stage 4: the feed as a list route (flawed: unbounded, uncompressed, uncached) and a write behind
       // the login flow; short and modest (2 s per route) so the whole demo audit stays fast.
       routes: [
@@ -254,7 +257,7 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       ],
       perf: { duration: '2s', warmup: '300ms', rate: 20 },
       health: { url: '/api/health', maxMs: 1000 },
-      handover: { rollback: ['Redeploy the previous release tag', 'Run the down migration of the last release', 'Run launchready smoke and confirm it passes'] },
+      handover: demoHandover(flawed),
     };
     return { config, repoDir, dns, servers, marketplace, stop };
   } catch (err) {
@@ -287,4 +290,57 @@ function emailZone(flawed: boolean): ZoneSpec {
     zones[`_smtp._tls.${DEMO_APEX}`] = [{ type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tls@${DEMO_APEX}` }];
   }
   return zones;
+}
+
+/**
+ * The demo's handover facts. Flawed: nobody owns incidents, Sentry (in the env files) is not listed
+ * with a billing owner, secret locations and known issues were never written down. Fixed: complete.
+ */
+function demoHandover(flawed: boolean): NonNullable<LaunchreadyConfigInput['handover']> {
+  const rollback = ['Redeploy the previous release tag', 'Run the down migration of the last release', 'Run launchready smoke and confirm it passes'];
+  const owners = { product: 'Ana Founder <ana@market.test>', engineering: 'Ben Builder <ben@market.test>' };
+  const deploy = {
+    steps: ['Merge to main: CI installs, builds and runs the tests', 'Tag the release (vYYYY.MM.DD)', 'CI deploys the tag to staging, runs launchready smoke there', 'Promote the same build to production, run launchready smoke again'],
+    environments: [
+      { name: 'production', url: `https://www.${DEMO_APEX}`, platform: 'Fly.io (app market-prod)', branch: 'release tags' },
+      { name: 'staging', url: `https://staging.${DEMO_APEX}`, platform: 'Fly.io (app market-staging)', branch: 'main' },
+    ],
+  };
+  const stripe = { name: 'Stripe', purpose: 'payments', billingOwner: 'Ana Founder <ana@market.test>', credentials: '1Password vault "Market prod", item Stripe', url: 'https://dashboard.stripe.com' };
+  if (flawed) return { owners, deploy, rollback, services: [stripe] };
+  return {
+    product: 'A marketplace where neighbours list, sell and message about second-hand furniture.',
+    owners,
+    incident: {
+      owner: 'Ben Builder <ben@market.test>',
+      contacts: [
+        { name: 'Ben Builder', role: 'engineering, first responder', contact: '+1 555 0100' },
+        { name: 'Ana Founder', role: 'product, second', contact: 'ana@market.test' },
+      ],
+      runbook: 'docs/runbook.md',
+    },
+    deploy,
+    secretLocations: { '*': 'Fly.io secrets of the app (fly secrets list)', SESSION_SECRET: '1Password vault "Market prod", item Session secret' },
+    services: [
+      stripe,
+      { name: 'Sentry', purpose: 'error tracking', billingOwner: 'Ben Builder <ben@market.test>', credentials: 'Fly.io secrets (SENTRY_DSN)' },
+      { name: 'SendGrid', purpose: 'transactional email', billingOwner: 'Ana Founder <ana@market.test>', credentials: '1Password vault "Market prod", item SendGrid' },
+      { name: 'Fly.io', purpose: 'hosting', billingOwner: 'Ana Founder <ana@market.test>', credentials: 'team SSO' },
+    ],
+    knownIssues: ['Search ignores accents (Émile finds nothing for "emile"); fix planned after launch'],
+    rollback,
+  };
+}
+
+/** A port free on `host` right now (the receiver binds it moments later, in the same process). */
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }

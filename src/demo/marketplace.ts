@@ -4,6 +4,7 @@
  * launches carry (unbounded list, session cookie without flags, admin page without auth...); with
  * `flawed: false` they are fixed. Other families' flaws hang off the same switch.
  */
+import nodemailer from 'nodemailer';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,12 +18,15 @@ export interface MarketplaceOptions {
   seedListings?: number;
   /** Origins the fixed app allows with CORS (default: the demo's www and app origins). */
   allowedOrigins?: string[];
+  /** SMTP server the fixed app sends password-reset mail to (the audit's own receiver in the demo). */
+  smtp?: { host: string; port: number };
 }
 
 /** The only account the fixed app lets into /admin (none is seeded: ordinary users get 403). */
 export const ADMIN_EMAIL = 'admin@market.test';
-/** Fixed app: login and signup attempts per client address and route in one window. */
+/** Fixed app: login, signup and password-reset attempts per client address and route in one window. */
 export const AUTH_LIMIT = { max: 10, windowMs: 10_000 };
+const LIMITED_PATHS = new Set(['/api/login', '/api/signup', '/api/password-reset']);
 
 export interface Marketplace {
   handler(req: IncomingMessage, res: ServerResponse): void;
@@ -48,6 +52,16 @@ export const DEMO_FLOWS: Flow[] = [
     cleanup: [{ name: 'delete-listing', role: 'delete', method: 'DELETE', url: '/api/listings/{{listingId}}', expect: ['status == 204'] }],
   },
 ];
+
+/** Password reset by mail: needs a mailbox (the demo starts launchready's SMTP receiver). */
+export const DEMO_RESET_FLOW: Flow = {
+  name: 'reset',
+  steps: [
+    { name: 'request-reset', method: 'POST', url: '/api/password-reset', json: { email: 'seller@market.test' }, expect: ['status == 202'] },
+    { name: 'reset-mail', waitForEmail: { to: 'seller@market.test', subject: 'Reset your Market password', timeoutMs: 5000 }, capture: { resetLink: { regex: '(https://\\S+/reset\\?token=\\w+)' } } },
+    { name: 'open-link', url: '{{resetLink}}', expect: ['status == 200', 'body contains password'] },
+  ],
+};
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -89,12 +103,12 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
       return reply.code(204).send();
     }
   });
-  // Login and signup limits (fixed only): a fixed window per client address and route, hand-written
+  // Login, signup and password-reset limits (fixed only): a fixed window per client address and route, hand-written
   // to keep the demo free of extra dependencies; @fastify/rate-limit does the same with a shared store.
   const attempts = new Map<string, { n: number; until: number }>();
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (opts.flawed || req.method !== 'POST' || (path !== '/api/login' && path !== '/api/signup')) return;
+    if (opts.flawed || req.method !== 'POST' || !LIMITED_PATHS.has(path)) return;
     const key = `${req.ip} ${path}`;
     const now = Date.now();
     let e = attempts.get(key);
@@ -151,6 +165,30 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
       status: up ? 'UP' : 'DOWN',
       components: { db: { status: dbUp ? 'UP' : 'DOWN' }, mail: { status: mailUp ? 'UP' : 'DOWN', ...(mailUp ? {} : { details: { error: 'SMTP connection refused' } }) } },
     });
+  });
+
+  // Password reset: a link by mail (nodemailer over plain SMTP to opts.smtp). Flawed: the production
+  // env lacks the SMTP settings, so the request is accepted and no mail ever leaves (the reset
+  // smoke flow fails: deploy/smoke-failed).
+  const resetTokens = new Map<string, number>();
+  app.post('/api/password-reset', async (req, reply) => {
+    const b = (req.body ?? {}) as { email?: string };
+    const u = db.prepare('SELECT id FROM users WHERE email = ?').get(b.email ?? '') as { id: number } | undefined;
+    if (u && !opts.flawed && opts.smtp) {
+      const token = randomBytes(16).toString('hex');
+      resetTokens.set(token, u.id);
+      await nodemailer
+        .createTransport({ host: opts.smtp.host, port: opts.smtp.port, secure: false, ignoreTLS: true })
+        .sendMail({ from: 'Market <no-reply@market.test>', to: b.email, subject: 'Reset your Market password', text: `Open https://www.market.test/reset?token=${token} within an hour to choose a new password.` });
+    }
+    // Same answer whether or not the account exists (no account enumeration).
+    return reply.code(202).send({ ok: true });
+  });
+  app.get('/reset', async (req, reply) => {
+    const token = (req.query as { token?: string }).token ?? '';
+    if (!resetTokens.has(token)) return reply.code(410).type('text/plain').send('This link has expired.');
+    resetTokens.delete(token);
+    return reply.type('text/html').send('<!doctype html><title>New password</title><form method="post"><input type="password" name="password"></form>');
   });
 
   app.post('/api/signup', async (req, reply) => {

@@ -51,7 +51,31 @@ CREATE TABLE IF NOT EXISTS run_metrics (
   unit TEXT,
   PRIMARY KEY (run_id, name)
 );
+CREATE TABLE IF NOT EXISTS asset_manifests (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  page TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  assets_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, page)
+);
+CREATE INDEX IF NOT EXISTS asset_manifests_by_page ON asset_manifests(page, run_id);
 `;
+
+/** One asset of a release as recorded by deploy/stale-assets (report.metrics['deploy.assetManifest']). */
+export interface ManifestAsset {
+  url: string;
+  kind: string;
+  /** sha256 prefix of the first bytes served (see src/gather/assets.ts). */
+  digest?: string;
+}
+
+/** A release's asset list for one page, and when it was last seen. */
+export interface PreviousManifest {
+  runId: number;
+  /** startedAt of the newest run that saw this list (the release was replaced after this). */
+  lastSeenAt: string;
+  assets: ManifestAsset[];
+}
 
 export class HistoryStore {
   private db: Database.Database;
@@ -66,7 +90,8 @@ export class HistoryStore {
 
   /** Summary of what changed since the previous run of the same config key, if any. */
   sinceLastRun(configKey: string, report: Report): Report['sinceLastRun'] {
-    const prev = this.db.prepare('SELECT id, started_at FROM runs WHERE config_key = ? ORDER BY id DESC LIMIT 1').get(configKey) as
+    // Only audits compare with audits: a `perf` run in between holds a handful of perf findings.
+    const prev = this.db.prepare("SELECT id, started_at FROM runs WHERE config_key = ? AND command = 'audit' ORDER BY id DESC LIMIT 1").get(configKey) as
       | { id: number; started_at: string }
       | undefined;
     if (!prev) return undefined;
@@ -112,6 +137,10 @@ export class HistoryStore {
       for (const f of report.findings) fi.run(id, f.fingerprint, f.id, f.severity, f.target);
       const mi = this.db.prepare('INSERT OR REPLACE INTO run_metrics VALUES (?, ?, ?, ?)');
       for (const m of headlineMetrics(report)) mi.run(id, m.name, m.value, m.unit ?? null);
+      const man = report.metrics?.['deploy.assetManifest'] as { page?: unknown; assets?: unknown } | undefined;
+      if (man && typeof man.page === 'string' && Array.isArray(man.assets)) {
+        this.db.prepare('INSERT OR REPLACE INTO asset_manifests VALUES (?, ?, ?, ?)').run(id, man.page, report.startedAt, JSON.stringify(man.assets));
+      }
       return id;
     });
     return tx();
@@ -135,10 +164,62 @@ export class HistoryStore {
     }));
   }
 
+  /** The newest audit report recorded for a config key (plan and handover start from it). */
+  latestAudit(configKey: string): { id: number; report: Report } | undefined {
+    const row = this.db.prepare("SELECT id FROM runs WHERE config_key = ? AND command = 'audit' ORDER BY id DESC LIMIT 1").get(configKey) as { id: number } | undefined;
+    const report = row ? this.report(row.id) : undefined;
+    return row && report ? { id: row.id, report } : undefined;
+  }
+
   /** The full report of a run. */
   report(id: number): Report | undefined {
     const row = this.db.prepare('SELECT report_gz FROM runs WHERE id = ?').get(id) as { report_gz: Buffer } | undefined;
     return row ? (JSON.parse(gunzipSync(row.report_gz).toString('utf8')) as Report) : undefined;
+  }
+
+  /**
+   * The newest run of a config key whose report satisfies `accept` (e.g. "has perf results"),
+   * looking at most `scan` runs back: `perf --baseline previous`.
+   */
+  latest(configKey: string, accept: (r: Report) => boolean, scan = 50): { id: number; startedAt: string; report: Report } | undefined {
+    const rows = this.db.prepare('SELECT id, started_at FROM runs WHERE config_key = ? ORDER BY id DESC LIMIT ?').all(configKey, scan) as { id: number; started_at: string }[];
+    for (const row of rows) {
+      const report = this.report(row.id);
+      if (report && accept(report)) return { id: row.id, startedAt: row.started_at, report };
+    }
+    return undefined;
+  }
+
+  /** Runs of one command (`audit`, `perf`...) for a config key, newest first. */
+  runsOf(configKey: string, command: string, limit = 200): RunRow[] {
+    const rows = this.db.prepare('SELECT * FROM runs WHERE config_key = ? AND command = ? ORDER BY id DESC LIMIT ?').all(configKey, command, limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      configKey: r.config_key as string,
+      startedAt: r.started_at as string,
+      verdict: r.verdict as string,
+      score: r.score as number,
+      findings: r.findings as number,
+      blockers: r.blockers as number,
+      durationMs: r.duration_ms as number,
+    }));
+  }
+
+  /**
+   * The previous release's assets of `page`: the newest recorded manifest whose URL set differs
+   * from `currentUrls` (runs that saw the current release are skipped). Looks back `limit` runs.
+   */
+  previousAssetManifest(page: string, currentUrls: string[], limit = 200): PreviousManifest | undefined {
+    const now = new Set(currentUrls);
+    const rows = this.db
+      .prepare('SELECT run_id, started_at, assets_json FROM asset_manifests WHERE page = ? ORDER BY run_id DESC LIMIT ?')
+      .all(page, limit) as { run_id: number; started_at: string; assets_json: string }[];
+    for (const r of rows) {
+      const assets = JSON.parse(r.assets_json) as ManifestAsset[];
+      const same = assets.length === now.size && assets.every((a) => now.has(a.url));
+      if (!same) return { runId: r.run_id, lastSeenAt: r.started_at, assets };
+    }
+    return undefined;
   }
 
   close(): void {

@@ -19,6 +19,7 @@ import { docsAnchor, type Registry } from './registry.js';
 import { planRun, type PlanOptions } from './plan.js';
 import { scoreReport } from './score.js';
 import { launchSequence } from './sequence.js';
+import { applyAcceptances, type Acceptance } from '../handover/accept.js';
 
 /** Progress events; the CLI renders them (task list on a TTY, timestamped lines otherwise). */
 export type ProgressEvent =
@@ -37,6 +38,8 @@ export interface RunOptions extends PlanOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Injected clock (ms since epoch). */
   now?: () => number;
+  /** Accepted risks (.launchready/accepted.json): matching findings are marked deferred. */
+  accepted?: readonly Acceptance[];
 }
 
 export async function runAudit(opts: RunOptions): Promise<{ report: Report; artifacts: Partial<Artifacts> }> {
@@ -94,6 +97,10 @@ export async function runAudit(opts: RunOptions): Promise<{ report: Report; arti
     opts.onProgress?.({ type: 'audit-end', id: audit.meta.id, findings: result.findings.length });
   }
 
+  if (opts.accepted?.length) {
+    const r = applyAcceptances(findings, opts.accepted, started);
+    metrics.acceptances = { applied: r.applied, unused: r.unused, expired: r.expired };
+  }
   findings.sort(
     (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.stage - b.stage || a.id.localeCompare(b.id) || a.target.localeCompare(b.target),
   );

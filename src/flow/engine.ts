@@ -14,14 +14,18 @@
  *    `result.durationMs` and `onStep` feed the check's status and latency.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FormData, Response } from 'undici';
 import type { HttpClient, HttpExchange, ScopeGuard } from '../net/types.js';
 import { createScopeGuard } from '../net/scope.js';
 import { CookieJar } from './cookies.js';
 import { EMPTY_SAMPLE, evaluateExpectation, observe, parseExpectation, parseSubject, type Sample } from './expect.js';
 import { maskHeaders, maskText, SECRET_NAME } from './mask.js';
 import { render, renderJson, TemplateError } from './template.js';
-import type { CaptureSpec, ExpectationOutcome, Flow, FlowResult, FlowStep, StepResult } from './types.js';
+import type { CaptureSpec, ExpectationOutcome, Flow, FlowResult, FlowStep, MultipartValue, StepResult } from './types.js';
+import { DEFAULT_MAIL_WAIT_MS, type Mailbox, type MailQuery, type ReceivedMail } from './mail.js';
 import { MAX_STEPS } from './validate.js';
 
 export interface FlowLimits {
@@ -36,6 +40,8 @@ export interface FlowLimits {
   maxBodyBytes: number;
   /** Characters of the response body kept in a failure report. */
   bodyPreviewChars: number;
+  /** Largest file a multipart step uploads, bytes. */
+  maxUploadBytes: number;
 }
 
 export const DEFAULT_LIMITS: FlowLimits = {
@@ -46,6 +52,7 @@ export const DEFAULT_LIMITS: FlowLimits = {
   maxRedirects: 5,
   maxBodyBytes: 1024 * 1024,
   bodyPreviewChars: 500,
+  maxUploadBytes: 10 * 1024 * 1024,
 };
 
 /** State that outlives a run: cookies and captured variables (perf reuses a logged-in session). */
@@ -83,6 +90,10 @@ export interface RunFlowOptions {
   now?: () => number;
   onStep?: (r: StepResult) => void;
   limits?: Partial<FlowLimits>;
+  /** Where `waitForEmail` steps read mail (smoke opens config `mailbox`); without it such steps error. */
+  mailbox?: Mailbox;
+  /** Directory multipart file paths resolve from (the config file's); default cwd. */
+  baseDir?: string;
 }
 
 const REPORT_HEADERS = new Set(['content-type', 'content-length', 'location', 'www-authenticate', 'retry-after', 'x-request-id', 'set-cookie']);
@@ -98,6 +109,8 @@ interface Ctx {
   /** Secrets to mask in reports. */
   secrets: Set<string>;
   now: () => number;
+  /** Wall-clock start of the run (mail receive times are wall clock, whatever `now` says). */
+  startedWall: number;
 }
 
 /** Resolves `{{name}}`: captures, then caller vars, then flow vars, then generators. */
@@ -132,7 +145,7 @@ export async function runFlow(flow: Flow, o: RunFlowOptions): Promise<FlowResult
   } catch {
     /* reported below */
   }
-  const relative = [...flow.steps, ...(flow.cleanup ?? [])].some((s) => s.url.startsWith('/'));
+  const relative = [...flow.steps, ...(flow.cleanup ?? [])].some((s) => s.url?.startsWith('/'));
   if ((base && !baseUrl) || (relative && !baseUrl)) {
     result.error = { code: 'BAD_FLOW', message: `flow "${flow.name}": ${base ? `baseUrl "${base}" is not a URL` : 'relative step URLs need a baseUrl (or domains.canonical)'}` };
     return finish();
@@ -144,7 +157,7 @@ export async function runFlow(flow: Flow, o: RunFlowOptions): Promise<FlowResult
   }
   const id = `${now().toString(36)}${randomBytes(3).toString('hex')}`;
   const session = o.session ?? createSession(now);
-  const scopeHosts = [baseUrl?.host ?? '', ...flow.steps.concat(flow.cleanup ?? []).flatMap((s) => (/^https?:\/\/[^{/]+/i.exec(s.url) ? [new URL(s.url.replace(/\{\{[^}]*\}\}/g, 'x')).host] : []))].filter(Boolean);
+  const scopeHosts = [baseUrl?.host ?? '', ...flow.steps.concat(flow.cleanup ?? []).flatMap((s) => (s.url && /^https?:\/\/[^{/]+/i.exec(s.url) ? [new URL(s.url.replace(/\{\{[^}]*\}\}/g, 'x')).host] : []))].filter(Boolean);
   const c: Ctx = {
     flow,
     o,
@@ -155,6 +168,7 @@ export async function runFlow(flow: Flow, o: RunFlowOptions): Promise<FlowResult
     generated: { 'unique.id': id, 'unique.email': `smoke+${id}@${flow.uniqueEmailDomain ?? 'launchready.test'}` },
     secrets: new Set(),
     now,
+    startedWall: Date.now(),
   };
   for (const src of [flow.vars ?? {}, o.vars ?? {}]) for (const [k, v] of Object.entries(src)) if (SECRET_NAME.test(k) && typeof v === 'string') c.secrets.add(v);
 
@@ -209,18 +223,64 @@ function remask(r: StepResult, secrets: Set<string>): void {
 }
 
 function defaultMethod(s: FlowStep): string {
-  return s.method ?? (s.json !== undefined || s.form !== undefined || s.body !== undefined ? 'POST' : 'GET');
+  if (s.waitForEmail) return 'EMAIL';
+  return s.method ?? (s.json !== undefined || s.form !== undefined || s.body !== undefined || s.multipart !== undefined ? 'POST' : 'GET');
+}
+
+/** Content types of common upload files, when a multipart file gives none. */
+const UPLOAD_TYPES: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
+  pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', json: 'application/json', zip: 'application/zip',
+};
+
+class UploadError extends Error {
+  override name = 'UploadError';
+}
+
+/** multipart/form-data bytes and content type (boundary included), built by undici's FormData. */
+async function multipartBody(c: Ctx, fields: Record<string, MultipartValue>, look: (n: string) => unknown): Promise<{ body: Uint8Array; contentType: string }> {
+  const fd = new FormData();
+  for (const [name, v] of Object.entries(fields)) {
+    if (typeof v === 'string') {
+      fd.append(name, render(v, look));
+      continue;
+    }
+    let data: Buffer;
+    let filename: string;
+    if ('path' in v) {
+      const file = resolvePath(c.o.baseDir ?? process.cwd(), render(v.path, look));
+      try {
+        const st = await stat(file);
+        if (!st.isFile()) throw new UploadError(`multipart ${name}: ${v.path} is not a file`);
+        if (st.size > c.limits.maxUploadBytes) throw new UploadError(`multipart ${name}: ${v.path} is ${st.size} bytes; the limit is ${c.limits.maxUploadBytes}`);
+        data = await readFile(file);
+      } catch (e) {
+        if (e instanceof UploadError) throw e;
+        throw new UploadError(`multipart ${name}: cannot read ${v.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      filename = v.filename ?? basename(file);
+    } else {
+      data = Buffer.from(render(v.content, look));
+      filename = v.filename;
+    }
+    const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
+    fd.append(name, new Blob([new Uint8Array(data)], { type: v.contentType ?? UPLOAD_TYPES[ext] ?? 'application/octet-stream' }), filename);
+  }
+  const res = new Response(fd);
+  return { body: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type')! };
 }
 
 async function runStep(c: Ctx, s: FlowStep, phase: 'step' | 'cleanup', deadline: number): Promise<StepResult> {
   const method = defaultMethod(s);
-  const r: StepResult = { name: s.name, phase, ...(s.role ? { role: s.role } : {}), method, url: s.url, outcome: 'passed', status: 0, durationMs: 0, expectations: [], captured: [] };
+  const r: StepResult = { name: s.name, phase, ...(s.role ? { role: s.role } : {}), method, url: s.url ?? '', outcome: 'passed', status: 0, durationMs: 0, expectations: [], captured: [] };
+  if (s.waitForEmail) return runEmailStep(c, s, phase, deadline, r);
   const look = lookup(c);
   // ---- build the request
   let url: string;
   const headers: Record<string, string> = {};
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   try {
+    if (s.url === undefined) throw new Error(`step "${s.name}" has neither url nor waitForEmail`);
     url = new URL(render(s.url, look), c.base || undefined).href;
     for (const [k, v] of Object.entries(s.headers ?? {})) headers[k.toLowerCase()] = render(v, look);
     if (s.json !== undefined) {
@@ -230,9 +290,14 @@ async function runStep(c: Ctx, s: FlowStep, phase: 'step' | 'cleanup', deadline:
       body = new URLSearchParams(Object.entries(s.form).map(([k, v]) => [k, render(v, look)])).toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     } else if (s.body !== undefined) body = render(s.body, look);
+    else if (s.multipart !== undefined) {
+      const mp = await multipartBody(c, s.multipart, look);
+      body = mp.body;
+      headers['content-type'] = mp.contentType; // the boundary must match the body
+    }
   } catch (e) {
     if (e instanceof TemplateError && phase === 'cleanup') return { ...r, outcome: 'skipped', reason: `{{${e.variable}}} was never captured` };
-    return { ...r, outcome: 'error', reason: e instanceof TemplateError ? e.message : `bad url: ${(e as Error).message}` };
+    return { ...r, outcome: 'error', reason: e instanceof TemplateError || e instanceof UploadError ? e.message : `bad url: ${(e as Error).message}` };
   }
   for (const [k, v] of Object.entries(headers)) if (k === 'authorization' || SECRET_NAME.test(k)) c.secrets.add(v.replace(/^(Bearer|Basic|Token)\s+/i, ''));
   r.url = url;
@@ -283,9 +348,16 @@ async function runStep(c: Ctx, s: FlowStep, phase: 'step' | 'cleanup', deadline:
 
   // ---- expectations (default: any non-error status)
   const sample: Sample = { ...EMPTY_SAMPLE, status: x.status, durationMs: r.durationMs, headers: x.headers, body: x.body, cookies: setCookies };
+  const ex = x;
+  return checkStep(c, s, r, sample, s.expect && s.expect.length ? s.expect : ['status < 400'], () => got(c, ex), false);
+}
+
+/** Expectations, then captures, of a step whose response (or email) is `sample`. */
+function checkStep(c: Ctx, s: FlowStep, r: StepResult, sample: Sample, expectations: string[], report: () => NonNullable<StepResult['got']>, capturesAreSecret: boolean): StepResult {
+  const look = lookup(c);
   const json: { v?: unknown } = {};
   const outcomes: ExpectationOutcome[] = [];
-  for (const text of s.expect && s.expect.length ? s.expect : ['status < 400']) {
+  for (const text of expectations) {
     try {
       const e = parseExpectation(text);
       const v = e.value === null ? null : render(e.value, look);
@@ -297,17 +369,69 @@ async function runStep(c: Ctx, s: FlowStep, phase: 'step' | 'cleanup', deadline:
   }
   r.expectations = outcomes;
   const failures = outcomes.filter((e) => !e.pass);
-  if (failures.length) return { ...r, outcome: 'failed', reason: failures.map((f) => f.text).join('; '), got: got(c, x) };
+  if (failures.length) return { ...r, outcome: 'failed', reason: failures.map((f) => f.text).join('; '), got: report() };
 
   // ---- captures
   for (const [name, spec] of Object.entries(s.capture ?? {})) {
     const v = capture(spec, sample, json);
-    if (v.value === undefined) return { ...r, outcome: 'failed', reason: `capture ${name}: ${v.why}`, got: got(c, x) };
+    if (v.value === undefined) return { ...r, outcome: 'failed', reason: `capture ${name}: ${v.why}`, got: report() };
     c.session.vars[name] = v.value;
-    if (SECRET_NAME.test(name) && typeof v.value === 'string') c.secrets.add(v.value);
+    if ((capturesAreSecret || SECRET_NAME.test(name)) && typeof v.value === 'string') c.secrets.add(v.value);
     r.captured.push(name);
   }
   return r;
+}
+
+const MAIL_REPORT_HEADERS = new Set(['subject', 'from', 'to', 'date', 'message-id']);
+
+/**
+ * An email step: waits (bounded by its timeout and the flow's cap) for the first unconsumed message
+ * to the recipient that matches the filters, then runs expectations and captures over it. Values
+ * captured from mail are reset links and codes, i.e. credentials: they are always masked.
+ */
+async function runEmailStep(c: Ctx, s: FlowStep, phase: 'step' | 'cleanup', deadline: number, r: StepResult): Promise<StepResult> {
+  const w = s.waitForEmail!;
+  const look = lookup(c);
+  let q: MailQuery;
+  try {
+    q = {
+      to: render(w.to, look),
+      ...(w.subject !== undefined ? { subject: render(w.subject, look) } : {}),
+      ...(w.from !== undefined ? { from: render(w.from, look) } : {}),
+      // A second of slack: the app may have sent the mail within the same millisecond the run began.
+      since: c.startedWall - 1000,
+    };
+  } catch (e) {
+    if (e instanceof TemplateError && phase === 'cleanup') return { ...r, outcome: 'skipped', reason: `{{${e.variable}}} was never captured` };
+    return { ...r, outcome: 'error', reason: (e as Error).message };
+  }
+  r.url = `mailto:${q.to}`;
+  const mailbox = c.o.mailbox;
+  if (!mailbox) return { ...r, outcome: 'error', reason: 'no mailbox for this run: configure mailbox.smtp (a local receiver) or mailbox.imap' };
+  const left = deadline - performance.now();
+  if (left <= 0) return { ...r, outcome: 'error', reason: `time cap of the flow reached during "${s.name}"` };
+  const wait = Math.max(1, Math.min(w.timeoutMs ?? DEFAULT_MAIL_WAIT_MS, left));
+  const t0 = performance.now();
+  let mail: ReceivedMail | null;
+  try {
+    mail = await mailbox.waitFor(q, { timeoutMs: wait, ...(c.o.signal ? { signal: c.o.signal } : {}) });
+  } catch (e) {
+    return { ...r, durationMs: Math.round(performance.now() - t0), outcome: 'error', reason: (e as Error).message };
+  }
+  r.durationMs = Math.round(performance.now() - t0);
+  if (!mail) {
+    const filters = [q.subject !== undefined ? `subject ${q.subject}` : '', q.from !== undefined ? `from ${q.from}` : ''].filter(Boolean).join(', ');
+    return { ...r, outcome: 'failed', reason: `no email to ${q.to}${filters ? ` (${filters})` : ''} arrived within ${Math.round(wait)} ms at ${mailbox.address}` };
+  }
+  const sample: Sample = { ...EMPTY_SAMPLE, durationMs: r.durationMs, headers: mail.headers, body: mail.text, cookies: {} };
+  const n = c.limits.bodyPreviewChars;
+  const m = mail;
+  return checkStep(c, s, r, sample, s.expect ?? [], () => ({
+    status: 0,
+    headers: maskHeaders(m.headers, c.secrets, MAIL_REPORT_HEADERS),
+    body: maskText(m.text, c.secrets).slice(0, n),
+    bodyTruncated: m.text.length > n,
+  }), true);
 }
 
 function capture(spec: CaptureSpec, sample: Sample, json: { v?: unknown }): { value?: unknown; why?: string } {

@@ -13,6 +13,7 @@ export { loadFlows, loadFlowModule, defineFlows } from './load.js';
 export { runSmoke, smokeCommandCore, smokeScopeHosts, type SmokeOptions, type SmokeOutcome } from './smoke.js';
 export { formatSmoke, formatStep } from './report.js';
 export { maskText, maskValue } from './mask.js';
+export { openMailbox, startSmtpMailbox, openImapMailbox, parseMail, mailMatches, MailboxError, DEFAULT_MAIL_WAIT_MS, type Mailbox, type MailboxConfig, type MailQuery, type ReceivedMail, type SmtpMailbox } from './mail.js';
 
 /** Steps declared with `role` (login, signup, password-reset...), with their flow, for probes and perf. */
 export function endpointsByRole(flows: Flow[], role: StepRole): { flow: string; step: FlowStep; baseUrl?: string }[] {

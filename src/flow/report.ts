@@ -3,6 +3,7 @@
  * facts through deploy/smoke-failed evidence). No colours here: the CLI decorates.
  */
 import type { FlowResult, StepResult } from './types.js';
+import { escapeXml } from '../report/shared.js';
 
 const MARK: Record<StepResult['outcome'], string> = { passed: 'ok  ', failed: 'FAIL', error: 'ERR ', skipped: 'skip' };
 
@@ -33,4 +34,34 @@ export function formatSmoke(results: FlowResult[], rollback: string[] = []): str
     rollback.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
   }
   return out.join('\n');
+}
+
+/**
+ * JUnit XML of flow runs for CI (`launchready smoke --format junit --out smoke/`): one testsuite
+ * per flow run, one testcase per step (cleanup steps included); a failed or errored step carries
+ * the reason and what came back (already masked), a skipped one <skipped/>.
+ */
+export function formatSmokeJunit(results: FlowResult[]): string {
+  const suites = results.map((r, i) => {
+    const steps = [...r.steps, ...r.cleanup];
+    const failures = steps.filter((s) => s.outcome === 'failed').length;
+    const errors = steps.filter((s) => s.outcome === 'error').length + (r.error && !r.failedStep ? 1 : 0);
+    const cases = steps.map((s) => {
+      const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.name}`;
+      const open = `    <testcase classname="smoke.${escapeXml(r.flow)}" name="${escapeXml(name)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
+      if (s.outcome === 'passed') return `${open}/>`;
+      if (s.outcome === 'skipped') return `${open}><skipped message="${escapeXml(s.reason ?? '')}"/></testcase>`;
+      const detail = formatStep(s).slice(1).map((l) => l.trim()).join('\n');
+      const tag = s.outcome === 'failed' ? 'failure' : 'error';
+      return `${open}><${tag} message="${escapeXml(s.reason ?? s.outcome)}">${escapeXml(`${s.method} ${s.url} -> ${s.status || '-'}\n${detail}`)}</${tag}></testcase>`;
+    });
+    if (r.error && !r.failedStep) cases.push(`    <testcase classname="smoke.${escapeXml(r.flow)}" name="flow"><error message="${escapeXml(r.error.message)}"/></testcase>`);
+    const tests = cases.length;
+    return [
+      `  <testsuite name="smoke ${escapeXml(r.flow)}${results.filter((x) => x.flow === r.flow).length > 1 ? ` #${i + 1}` : ''}" tests="${tests}" failures="${failures}" errors="${errors}" timestamp="${escapeXml(r.startedAt)}" time="${(r.durationMs / 1000).toFixed(3)}">`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="launchready smoke">\n${suites.join('\n')}\n</testsuites>\n`;
 }

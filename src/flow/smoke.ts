@@ -12,6 +12,7 @@ import { smokeFindings } from '../audits/deploy/smoke-failed.js';
 import { runFlow, type FlowLimits } from './engine.js';
 import { loadFlows } from './load.js';
 import type { Flow, FlowResult, StepResult } from './types.js';
+import { openMailbox, type Mailbox } from './mail.js';
 
 export const MAX_REPEAT = 100;
 
@@ -28,6 +29,8 @@ export interface SmokeOptions {
   now?: () => number;
   onStep?: (flow: string, step: StepResult) => void;
   limits?: Partial<FlowLimits>;
+  /** Mailbox for waitForEmail steps; default: config `mailbox`, opened only when a selected flow has an email step and closed afterwards. */
+  mailbox?: Mailbox;
 }
 
 export interface SmokeOutcome {
@@ -50,7 +53,7 @@ export function smokeScopeHosts(config: LaunchreadyConfig, flows: Flow[]): strin
   for (const f of flows) {
     if (f.baseUrl) hosts.push(new URL(f.baseUrl).host);
     for (const s of [...f.steps, ...(f.cleanup ?? [])]) {
-      const m = /^https?:\/\/([^/{]+)(?:\/|$)/i.exec(s.url);
+      const m = /^https?:\/\/([^/{]+)(?:\/|$)/i.exec(s.url ?? '');
       if (m) hosts.push(m[1]!);
     }
   }
@@ -71,8 +74,12 @@ export async function runSmoke(config: LaunchreadyConfig, net: Net, o: SmokeOpti
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) throw new UsageError(`--repeat must be 1..${MAX_REPEAT}, got ${repeat}`);
   const scope = createScopeGuard(smokeScopeHosts(config, flows));
   const jobs = flows.flatMap((f) => Array.from({ length: repeat }, () => f));
+  const needsMail = flows.some((f) => [...f.steps, ...(f.cleanup ?? [])].some((s) => s.waitForEmail));
+  const mailbox = o.mailbox ?? (needsMail ? await openMailbox(config.mailbox) : undefined);
   const run = (f: Flow) =>
     runFlow(f, {
+      ...(mailbox ? { mailbox } : {}),
+      baseDir: o.baseDir ?? process.cwd(),
       http: net.http,
       ...(f.baseUrl ?? config.domains?.canonical ? { baseUrl: f.baseUrl ?? config.domains!.canonical! } : {}),
       scope,
@@ -81,7 +88,11 @@ export async function runSmoke(config: LaunchreadyConfig, net: Net, o: SmokeOpti
       ...(o.onStep ? { onStep: (s: StepResult) => o.onStep!(f.name, s) } : {}),
       limits: { stepTimeoutMs: config.network.timeoutMs, ...o.limits },
     });
-  return mapLimit(jobs, o.parallel ? config.network.concurrency : 1, run);
+  try {
+    return await mapLimit(jobs, o.parallel ? config.network.concurrency : 1, run);
+  } finally {
+    if (mailbox && !o.mailbox) await mailbox.close();
+  }
 }
 
 /** `launchready smoke [flow...]`: results, finding drafts and the rollback steps to show on failure. */

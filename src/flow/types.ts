@@ -6,17 +6,40 @@
  */
 
 /** What a step is for; probes look endpoints up by role instead of guessing paths. */
-export type StepRole = 'signup' | 'login' | 'logout' | 'password-reset' | 'create' | 'read' | 'update' | 'delete' | 'health' | 'other';
+export type StepRole = 'signup' | 'login' | 'logout' | 'password-reset' | 'search' | 'create' | 'read' | 'update' | 'delete' | 'health' | 'other';
 
 /** A capture: a subject of the expectation language (`body.user.id`, `header.x-token`, `cookie.session`) or a regex over the body. */
 export type CaptureSpec = string | { regex: string; group?: number; from?: string };
+
+/** Wait for an email (password reset, signup confirmation) in the run's mailbox (config `mailbox`). */
+export interface WaitForEmail {
+  /** Recipient, templated (`{{unique.email}}`); matched case-insensitively against the envelope and the To/Cc headers. */
+  to: string;
+  /** Subject filter: a case-insensitive substring, or `/regex/flags`. */
+  subject?: string;
+  /** Sender filter: a case-insensitive substring of the From header. */
+  from?: string;
+  /** How long to wait, ms (default 30000; also bounded by the flow's time cap). */
+  timeoutMs?: number;
+}
+
+/** One multipart/form-data field: text (templated), a file from disk, or inline file content. */
+export type MultipartValue =
+  | string
+  | { path: string; contentType?: string; filename?: string }
+  | { content: string; filename: string; contentType?: string };
 
 export interface FlowStep {
   /** Unique within the flow; shown in reports ("create-listing"). */
   name: string;
   method?: string;
-  /** Absolute, or relative to the flow's baseUrl; `{{templates}}` allowed. */
-  url: string;
+  /** Absolute, or relative to the flow's baseUrl; `{{templates}}` allowed. Required unless the step is `waitForEmail`. */
+  url?: string;
+  /**
+   * An email step instead of a request: waits for a matching message; `capture` and `expect` then
+   * read the message (`body` is its text, `header.subject`, `header.from`...).
+   */
+  waitForEmail?: WaitForEmail;
   headers?: Record<string, string>;
   /** JSON body (strings templated; a string that is exactly `{{x}}` keeps x's JSON type). */
   json?: unknown;
@@ -24,6 +47,8 @@ export interface FlowStep {
   form?: Record<string, string>;
   /** Raw body text. */
   body?: string;
+  /** multipart/form-data body (file paths resolve from the config file's directory). */
+  multipart?: Record<string, MultipartValue>;
   /** Expectations in the Gatus/k6 spelling: `status == 201`, `duration < 500`, `body.user.email == {{email}}`. */
   expect?: string[];
   /** Variable name -> capture. */

@@ -5,6 +5,7 @@
  */
 import { validateExpectation, parseSubject, ExpectationError } from './expect.js';
 import { deepRefs, GENERATORS, templateRefs } from './template.js';
+import { waitForEmailProblem } from './mail.js';
 import type { CaptureSpec, Flow, FlowStep } from './types.js';
 
 export const MAX_STEPS = 50;
@@ -34,7 +35,17 @@ export function captureProblem(spec: CaptureSpec): string | null {
 }
 
 function stepRefs(s: FlowStep): { where: (string | number)[]; refs: string[] }[] {
-  const out: { where: (string | number)[]; refs: string[] }[] = [{ where: ['url'], refs: templateRefs(s.url) }];
+  const out: { where: (string | number)[]; refs: string[] }[] = [{ where: ['url'], refs: templateRefs(s.url ?? '') }];
+  if (s.waitForEmail) {
+    for (const k of ['to', 'subject', 'from'] as const) {
+      const v = s.waitForEmail[k];
+      if (v !== undefined) out.push({ where: ['waitForEmail', k], refs: templateRefs(v) });
+    }
+  }
+  for (const [k, v] of Object.entries(s.multipart ?? {})) {
+    const texts = typeof v === 'string' ? [v] : 'path' in v ? [v.path] : [v.content];
+    out.push({ where: ['multipart', k], refs: texts.flatMap(templateRefs) });
+  }
   for (const [k, v] of Object.entries(s.headers ?? {})) out.push({ where: ['headers', k], refs: templateRefs(v) });
   if (s.json !== undefined) out.push({ where: ['json'], refs: deepRefs(s.json) });
   if (s.form) out.push({ where: ['form'], refs: deepRefs(s.form) });
@@ -59,10 +70,18 @@ export function validateFlow(flow: Flow, known: string[] = []): FlowIssue[] {
       if (seen.has(s.name)) issues.push({ path: at('name'), message: `${who}: step name used twice in this flow` });
       seen.add(s.name);
       if (s.method !== undefined && !METHOD_RE.test(s.method)) issues.push({ path: at('method'), message: `${who}: method "${s.method}" is not an HTTP method (upper case, e.g. POST)` });
-      const bodies = ['json', 'form', 'body'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);
-      if (bodies.length > 1) issues.push({ path: at(bodies[1]!), message: `${who}: give one of json, form or body, not ${bodies.join(' and ')}` });
-      const u = s.url.replace(/\{\{[^}]*\}\}/g, 'x');
-      if (!/^https?:\/\//i.test(u) && !u.startsWith('/') && !/^\{\{/.test(s.url)) {
+      const bodies = ['json', 'form', 'body', 'multipart'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);
+      if (bodies.length > 1) issues.push({ path: at(bodies[1]!), message: `${who}: give one of json, form, body or multipart, not ${bodies.join(' and ')}` });
+      if (s.waitForEmail) {
+        const extra = ['url', 'method', 'headers', ...bodies, 'maxRedirects'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);
+        if (extra.length) issues.push({ path: at(extra[0]!), message: `${who}: an email step (waitForEmail) takes no ${extra.join(', ')}` });
+        const p = waitForEmailProblem(s.waitForEmail);
+        if (p) issues.push({ path: at('waitForEmail'), message: `${who}: ${p}` });
+      } else if (s.url === undefined) {
+        issues.push({ path: at('url'), message: `${who}: give a url (or waitForEmail for an email step)` });
+      }
+      const u = (s.url ?? '/').replace(/\{\{[^}]*\}\}/g, 'x');
+      if (!/^https?:\/\//i.test(u) && !u.startsWith('/') && !/^\{\{/.test(s.url ?? '')) {
         issues.push({ path: at('url'), message: `${who}: url "${s.url}" must be absolute (https://...) or start with /` });
       }
       for (const r of stepRefs(s)) {

@@ -8,11 +8,12 @@ import type { AssetsArtifact, CiArtifact, HealthArtifact, RollbackArtifact, Smok
 import type { PagesArtifact } from './pages.js';
 import type { EmailPosture } from '../audits/email/artifact.js';
 import type { MigrationLintResult } from '../migrations/types.js';
-import type { DatabaseArtifact } from '../db/types.js';
+import type { DatabaseArtifact, QueryProfileArtifact } from '../db/types.js';
 import type { MonitorArtifact } from '../audits/monitor/artifact.js';
 import type { SecurityArtifact } from '../probe/types.js';
 import type { EnvFilesArtifact, LogsArtifact, SecretsArtifact } from '../secrets/types.js';
 import type { PerfArtifact, RouteProbesArtifact } from '../audits/perf/artifact.js';
+import type { HandoverArtifact } from '../handover/types.js';
 
 /** The production names to check: apex, www, declared subdomains (lower case, no trailing dot). */
 export interface NameTargets {
@@ -119,6 +120,8 @@ export interface Artifacts {
   logs: LogsArtifact;
   /** Database statistics, roles and schema facts for config.database.url (src/gather/database.ts). */
   database: DatabaseArtifact;
+  /** Statements per request of each GET route, from pg_stat_statements snapshots (src/gather/query-profile.ts). */
+  queryProfile: QueryProfileArtifact;
   /** Load-test results per configured route (src/gather/perf.ts). */
   perf: PerfArtifact;
   /** One plain request per route, plus no-limit/limit=1/large-page probes of list routes (src/gather/lists.ts). */
@@ -137,4 +140,6 @@ export interface Artifacts {
   rollback: RollbackArtifact;
   /** Monitor config summary and error-tracking evidence from the repo (src/gather/monitor.ts, stage 6). */
   monitor: MonitorArtifact;
+  /** Facts for the handover pack: env var names, SDKs and services, CI, email records (src/gather/handover.ts, stage 7). */
+  handover: HandoverArtifact;
 }

@@ -5,6 +5,10 @@
  * When a root redirects, two more facts are fetched: the https:// redirect response itself (HSTS
  * preload requires the header on the apex's redirect, not only on the page it leads to), and
  * `/launchready-probe?x=1` over the redirecting scheme(s), to see whether path and query survive.
+ *
+ * Bodies are kept (up to network.maxBodyBytes): dns/dangling-cname matches the root response of a
+ * name CNAMEd to a takeover-prone provider against that provider's "not claimed" page, and the
+ * domain map reads the response headers for the edge and hosting provider of each name.
  */
 import { defineGatherer } from '../core/audit.js';
 import { createScopeGuard } from '../net/scope.js';

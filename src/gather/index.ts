@@ -21,5 +21,7 @@ import rollback from './rollback.js';
 import perf from './perf.js';
 import routeProbes from './lists.js';
 import monitor from './monitor.js';
+import handover from './handover.js';
+import queryProfile from './query-profile.js';
 
-export const GATHERERS: Gatherer[] = [targets, secrets, envFiles, logs, dns, zoneGatherer, rdap, edge, tls, pages, email, security, migrations, database, smoke, health, assets, ci, rollback, perf, routeProbes, monitor] as Gatherer[];
+export const GATHERERS: Gatherer[] = [targets, secrets, envFiles, logs, dns, zoneGatherer, rdap, edge, tls, pages, email, security, migrations, database, smoke, health, assets, ci, rollback, perf, queryProfile, routeProbes, monitor, handover] as Gatherer[];

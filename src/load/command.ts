@@ -45,6 +45,50 @@ async function authHeaders(flowName: string, routeUrl: string, config: Launchrea
   }
 }
 
+/** A route that passed every safety check, ready to load: connection target and headers (auth included). */
+export interface PreparedRoute {
+  route: ResolvedRoute;
+  connect: { host: string; port: number };
+  headers: Record<string, string>;
+}
+
+/**
+ * The safety checks every load goes through (scope lock, loopback or --active, the auth flow),
+ * once per route: returns the prepared route, or the skip entry with its reason.
+ */
+export async function prepareRoute(r: ResolvedRoute, config: LaunchreadyConfig, net: Net, o: Pick<RouteLoadOptions, 'active' | 'signal' | 'baseDir'>, scope = loadScope(config)): Promise<PreparedRoute | PerfSkip> {
+  const s = perfSettings(config);
+  const skip = (code: PerfSkip['code'], reason: string, withRequests = false): PerfSkip => ({ name: r.name, url: r.url, code, reason, ...(withRequests ? { wouldSend: wouldSend(r, s) } : {}) });
+  if (o.signal?.aborted) return skip('ABORTED', 'stopped before this route ran');
+  let url: URL;
+  try {
+    url = new URL(r.url.replace(/\{\{[^}]*\}\}/g, 'x'));
+  } catch {
+    return skip('BAD_ROUTE', `url "${r.url}" is not an absolute URL`);
+  }
+  if (!scope(url)) return skip('OFF_SCOPE', `${url.host} is not one of the configured hosts (domains, perf.hosts); not loaded`, true);
+  let target;
+  try {
+    target = await resolveTarget(r.url, net);
+  } catch (err) {
+    return skip('UNRESOLVED', `cannot resolve ${url.hostname}: ${(err as Error).message}`);
+  }
+  if (!target.loopback && !config.active && !o.active) {
+    return skip('NOT_ACTIVE', `${url.host} (${target.connect.host}) is not on loopback: load needs --active or active: true`, true);
+  }
+  const headers = { ...r.headers };
+  if (r.auth) {
+    const h = await authHeaders(r.auth, r.url.replace(/\{\{[^}]*\}\}/g, 'x'), config, net, o.baseDir ?? process.cwd(), scope, o.signal);
+    if (typeof h === 'string') return skip('AUTH_UNAVAILABLE', h, true);
+    Object.assign(headers, h);
+  }
+  return { route: r, connect: target.connect, headers };
+}
+
+export function isSkip(p: PreparedRoute | PerfSkip): p is PerfSkip {
+  return 'code' in p;
+}
+
 export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: RouteLoadOptions = {}): Promise<PerfArtifact> {
   const s = perfSettings(config);
   const routes = resolveRoutes(config, o.routes);
@@ -56,59 +100,27 @@ export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: Rout
       rate: Math.min(o.rate ?? r0.rate, s.maxRate),
       durationMs: Math.min(o.durationMs ?? r0.durationMs, s.maxDurationMs),
     };
-    const skip = (code: PerfSkip['code'], reason: string, withRequests = false) =>
-      out.skipped.push({ name: r.name, url: r.url, code, reason, ...(withRequests ? { wouldSend: wouldSend(r, s) } : {}) });
-    if (o.signal?.aborted) {
-      skip('ABORTED', 'stopped before this route ran');
+    const p = await prepareRoute(r, config, net, o, scope);
+    if (isSkip(p)) {
+      out.skipped.push(p);
       continue;
-    }
-    let url: URL;
-    try {
-      url = new URL(r.url.replace(/\{\{[^}]*\}\}/g, 'x'));
-    } catch {
-      skip('BAD_ROUTE', `url "${r.url}" is not an absolute URL`);
-      continue;
-    }
-    if (!scope(url)) {
-      skip('OFF_SCOPE', `${url.host} is not one of the configured hosts (domains, perf.hosts); not loaded`, true);
-      continue;
-    }
-    let target;
-    try {
-      target = await resolveTarget(r.url, net);
-    } catch (err) {
-      skip('UNRESOLVED', `cannot resolve ${url.hostname}: ${(err as Error).message}`);
-      continue;
-    }
-    if (!target.loopback && !config.active && !o.active) {
-      skip('NOT_ACTIVE', `${url.host} (${target.connect.host}) is not on loopback: load needs --active or active: true`, true);
-      continue;
-    }
-    const headers = { ...r.headers };
-    if (r.auth) {
-      const h = await authHeaders(r.auth, r.url.replace(/\{\{[^}]*\}\}/g, 'x'), config, net, o.baseDir ?? process.cwd(), scope, o.signal);
-      if (typeof h === 'string') {
-        skip('AUTH_UNAVAILABLE', h, true);
-        continue;
-      }
-      Object.assign(headers, h);
     }
     const model: LoadModel = s.model === 'closed' ? { kind: 'closed', vus: o.vus ?? s.vus, thinkMs: s.thinkMs } : { kind: 'open', rate: r.rate };
     try {
       const load = await runLoad({
-        request: { method: r.method, url: r.url, headers, body: r.body },
+        request: { method: r.method, url: r.url, headers: p.headers, body: r.body },
         model,
         durationMs: r.durationMs,
         warmupMs: s.warmupMs,
-        connect: target.connect,
+        connect: p.connect,
         caPem: net.options.extraCaPem,
         timeoutMs: s.timeoutMs,
         signal: o.signal,
-        onProgress: o.onProgress ? (p) => o.onProgress!(r.name, p) : undefined,
+        onProgress: o.onProgress ? (pr) => o.onProgress!(r.name, pr) : undefined,
       });
       out.runs.push({ name: r.name, method: r.method, url: r.url, kind: r.kind, critical: r.critical, thresholds: r.thresholds, load });
     } catch (err) {
-      skip('BAD_ROUTE', (err as Error).message);
+      out.skipped.push({ name: r.name, url: r.url, code: 'BAD_ROUTE', reason: (err as Error).message });
     }
   }
   return out;

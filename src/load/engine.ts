@@ -126,6 +126,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       connections: o.connections ?? (model.kind === 'closed' ? Math.max(1, vus) : 64),
       maxInFlight: 10_000,
       progressMs: o.onProgress ? (o.progressMs ?? 500) : null,
+      client: o.client ?? 'h1',
     });
   }
 

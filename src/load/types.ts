@@ -37,6 +37,11 @@ export interface LoadOptions {
   workers?: number;
   /** Connections per worker (undici Pool size). Default 64 (open) or the worker's VUs (closed). */
   connections?: number;
+  /**
+   * HTTP client of the workers: `h1` (default), launchready's minimal keep-alive HTTP/1.1 client
+   * (src/load/h1.ts), or `undici` (the general client; kept for comparison in bench/load.ts).
+   */
+  client?: 'h1' | 'undici';
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
   /** Progress interval. Default 500 ms. */
@@ -117,6 +122,7 @@ export interface WorkerJob {
   connections: number;
   maxInFlight: number;
   progressMs: number | null;
+  client: 'h1' | 'undici';
 }
 
 export interface WorkerTally {

@@ -1,7 +1,8 @@
 /**
- * One load-generating worker thread. It owns an undici Pool (keep-alive) to one origin, schedules
- * requests by the open or closed model, records latencies into its own HDR histogram and reports a
- * tally to the main thread (src/load/engine.ts merges them).
+ * One load-generating worker thread. It owns keep-alive connections to one origin (src/load/h1.ts,
+ * or undici's Pool when asked for), schedules requests by the open or closed model, records
+ * latencies into its own HDR histogram and reports a tally to the main thread (src/load/engine.ts
+ * merges them).
  *
  * Sockets are opened here rather than through src/net's HttpClient because that client does one
  * exchange at a time with full bookkeeping (redirects, capped bodies), far too slow for load; the
@@ -16,10 +17,14 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client, Pool, type Dispatcher, type buildConnector } from 'undici';
+import type { Client, Dispatcher, buildConnector } from 'undici';
 import { compileTemplate, isStatic, renderTemplate } from './template.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
+import { H1Connection, H1Pool, type H1Handler } from './h1.js';
 import type { MainMessage, WorkerJob, WorkerMessage, WorkerTally } from './types.js';
+
+/** Status class keys, built once instead of per response. */
+const STATUS_CLASS = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** High-resolution epoch milliseconds, comparable across threads. */
 const clock = (): number => performance.timeOrigin + performance.now();
@@ -70,7 +75,18 @@ function errorKind(err: unknown): string {
   return 'other';
 }
 
-function run(job: WorkerJob): void {
+/** `host: ...` and the job's headers as HTTP/1.1 header lines; refuses CR/LF (header injection). */
+function h1HeaderLines(job: WorkerJob): string {
+  const host = new URL(job.origin).host;
+  let out = `host: ${host}\r\n`;
+  for (const [k, v] of Object.entries(job.headers)) {
+    if (/[\r\n]/.test(k) || /[\r\n]/.test(v) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new Error(`invalid header ${JSON.stringify(k)}`);
+    out += `${k}: ${v}\r\n`;
+  }
+  return out;
+}
+
+function run(job: WorkerJob, undici: typeof import('undici') | null): void {
   const port = parentPort!;
   const post = (m: WorkerMessage) => port.postMessage(m);
   const clientOptions = {
@@ -83,13 +99,51 @@ function run(job: WorkerJob): void {
   // Open model: one keep-alive Pool shared by all arrivals. Closed model: one Client (one
   // connection) per virtual user, which is what a VU is, and saves the Pool's search for a free
   // connection on every request.
-  const pool = new Pool(job.origin, { ...clientOptions, connections: job.connections });
+  const useH1 = job.client === 'h1';
+  const pool = useH1 ? null : new undici!.Pool(job.origin, { ...clientOptions, connections: job.connections });
   const vuClients: Client[] = [];
+  // h1 client: sockets opened directly, requests written pre-built (see src/load/h1.ts).
+  // Plain TCP reads land in one reused buffer (`onread`): no Buffer and no stream machinery per
+  // read. The parser copies what it keeps, and reads are handled synchronously, so one buffer
+  // serves every socket of this thread.
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
+  const openSocket = (onData: (chunk: Buffer) => void): net.Socket => {
+    const { host, port } = job.connect;
+    let sock: net.Socket;
+    if (job.tls) {
+      sock = tls.connect({ host, port, servername: job.tls.servername, ca: job.tls.caPem ? [...tls.rootCertificates, job.tls.caPem] : undefined, ALPNProtocols: ['http/1.1'] });
+      sock.on('data', onData);
+    } else {
+      sock = net.connect({
+        host,
+        port,
+        onread: {
+          buffer: readBuffer,
+          callback: (n: number, buf: Buffer) => {
+            onData(buf.subarray(0, n));
+            return true;
+          },
+        },
+      });
+    }
+    sock.setNoDelay(true);
+    return sock;
+  };
+  const h1Pool = useH1 ? new H1Pool(openSocket, job.connections, clock) : null;
+  const vuConns: H1Connection[] = [];
+  const isHead = job.method === 'HEAD';
+  const idempotent = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(job.method);
+  const headerLines = h1HeaderLines(job);
+  const bodyExpected = job.method === 'POST' || job.method === 'PUT' || job.method === 'PATCH';
+  const buildRequest = (path: string, body: string | undefined): string =>
+    `${job.method} ${path} HTTP/1.1\r\n${headerLines}${body !== undefined ? `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}` : bodyExpected ? 'content-length: 0\r\n\r\n' : '\r\n'}`;
   const pathParts = compileTemplate(job.path);
   const bodyParts = job.body === null ? null : compileTemplate(job.body);
   const staticPath = isStatic(pathParts) ? job.path : null;
   const staticBody = bodyParts && isStatic(bodyParts) ? job.body : null;
   const headers = job.headers;
+  // The same bytes every time when nothing in the request varies: built once, written as is.
+  const staticRequest = useH1 && staticPath !== null && (bodyParts === null || staticBody !== null) ? Buffer.from(buildRequest(staticPath, staticBody ?? undefined)) : null;
 
   const hist = newHistogram();
   const t: Omit<WorkerTally, 'histogram'> = {
@@ -120,12 +174,10 @@ function run(job: WorkerJob): void {
    * model, actual send in the closed one). Calls `after` when it completes, with whether it got
    * a response.
    */
-  const send = (origin: number, vu: number, after: (responded: boolean) => void, via: Dispatcher = pool): void => {
+  const send = (origin: number, vu: number, after: (responded: boolean) => void, via?: Dispatcher | H1Connection): void => {
     const n = seq++ * job.count + job.index;
     const measured = origin >= measureFrom;
     if (measured) sentMeasured++;
-    const path = staticPath ?? renderTemplate(pathParts, { seq: n, vu });
-    const body = bodyParts ? (staticBody ?? renderTemplate(bodyParts, { seq: n, vu })) : undefined;
     let status = 0;
     let bytes = 0;
     let settled = false;
@@ -146,7 +198,7 @@ function run(job: WorkerJob): void {
         if (err && status === 0) fail(errorKind(err), `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`);
         else {
           hist.recordValue(Math.max(1, Math.round((now - origin) * 1000)));
-          const cls = `${Math.floor(status / 100)}xx`;
+          const cls = STATUS_CLASS[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
           t.statusClasses[cls] = (t.statusClasses[cls] ?? 0) + 1;
           t.bytes += bytes;
           if (err) fail(errorKind(err), `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`);
@@ -156,6 +208,32 @@ function run(job: WorkerJob): void {
       after(status > 0 && !err);
       if (inFlight === 0 && onIdle) onIdle();
     };
+    if (useH1) {
+      const h: H1Handler = {
+        onHeaders(statusCode) {
+          status = statusCode;
+        },
+        onBody(n) {
+          bytes += n;
+        },
+        onComplete() {
+          settle(null);
+        },
+        onError(err) {
+          settle(err);
+        },
+      };
+      try {
+        const data = staticRequest ?? buildRequest(staticPath ?? renderTemplate(pathParts, { seq: n, vu }), bodyParts ? (staticBody ?? renderTemplate(bodyParts, { seq: n, vu })) : undefined);
+        if (via instanceof H1Connection) via.request(data, isHead, h, clock(), idempotent);
+        else h1Pool!.request(data, isHead, h, idempotent);
+      } catch (err) {
+        settle(err as Error);
+      }
+      return;
+    }
+    const path = staticPath ?? renderTemplate(pathParts, { seq: n, vu });
+    const body = bodyParts ? (staticBody ?? renderTemplate(bodyParts, { seq: n, vu })) : undefined;
     // undici's callback handler (the form Pool.dispatch accepts directly): no stream, no promise
     // per request, which is what lets one thread generate tens of thousands of requests per second.
     const handler: Dispatcher.DispatchHandler = {
@@ -176,7 +254,7 @@ function run(job: WorkerJob): void {
       },
     };
     try {
-      via.dispatch({ origin: job.origin, path, method: job.method as Dispatcher.HttpMethod, headers, body }, handler);
+      ((via as Dispatcher | undefined) ?? pool!).dispatch({ origin: job.origin, path, method: job.method as Dispatcher.HttpMethod, headers, body }, handler);
     } catch (err) {
       settle(err as Error);
     }
@@ -188,9 +266,12 @@ function run(job: WorkerJob): void {
     if (finished) return;
     finished = true;
     if (progressTimer) clearInterval(progressTimer);
+    if (sweepTimer) clearInterval(sweepTimer);
     post({ type: 'done', tally: tally(), stopped: stopReason });
-    pool.destroy().catch(() => {});
+    pool?.destroy().catch(() => {});
     for (const c of vuClients) c.destroy().catch(() => {});
+    h1Pool?.close();
+    for (const c of vuConns) c.close();
   };
 
   /** After the last request is scheduled: wait for in-flight ones, bounded by the request timeout. */
@@ -250,8 +331,9 @@ function run(job: WorkerJob): void {
     };
     for (let v = 0; v < vus; v++) {
       const vu = vuBase + v;
-      const client = new Client(job.origin, clientOptions);
-      vuClients.push(client);
+      let client: Client | H1Connection;
+      if (useH1) vuConns.push((client = new H1Connection(openSocket)));
+      else vuClients.push((client = new undici!.Client(job.origin, clientOptions)));
       const loop = () => {
         if (stopped || clock() >= endAt) return vuDone();
         if (countReached()) {
@@ -275,6 +357,22 @@ function run(job: WorkerJob): void {
   };
 
   let progressTimer: NodeJS.Timeout | null = null;
+  // h1: one coarse timer enforces the request deadline for every connection (no timer per request).
+  let sweepTimer: NodeJS.Timeout | null = null;
+  if (useH1) {
+    sweepTimer = setInterval(() => {
+      const now = clock();
+      h1Pool!.sweep(now, job.timeoutMs);
+      for (const c of vuConns) {
+        if (c.busy && now - c.sentAt > job.timeoutMs) {
+          const e = new Error(`no response within ${job.timeoutMs} ms`) as NodeJS.ErrnoException;
+          e.code = 'UND_ERR_HEADERS_TIMEOUT';
+          c.abort(e);
+        }
+      }
+    }, Math.min(250, Math.max(20, job.timeoutMs / 4)));
+    sweepTimer.unref();
+  }
   port.on('message', (m: MainMessage) => {
     if (m.type === 'start') {
       startAt = m.startAt;
@@ -301,7 +399,9 @@ function run(job: WorkerJob): void {
 }
 
 try {
-  run(workerData as WorkerJob);
+  const job = workerData as WorkerJob;
+  // undici only when asked for: the default h1 client does not need it (start-up time and memory).
+  run(job, job.client === 'undici' ? await import('undici') : null);
 } catch (err) {
   parentPort?.postMessage({ type: 'fatal', message: String((err as Error)?.message ?? err) } satisfies WorkerMessage);
 }

@@ -35,6 +35,8 @@ export interface AlerterOptions {
   config: MonitorConfig;
   send: Sender;
   ackSecret: string;
+  /** Asked before every send; false (this instance is no longer the leader) leaves the row queued. */
+  canSend?: () => boolean;
 }
 
 interface Step {
@@ -184,6 +186,14 @@ export class Alerter {
     });
   }
 
+  /** Earliest time an escalation step or an outbox retry is due (Infinity when none), for the scheduler. */
+  nextWorkAt(): number {
+    let at = Infinity;
+    for (const i of this.o.store.listIncidents({ states: ['open'] })) if (i.nextAt !== null) at = Math.min(at, i.nextAt);
+    for (const o of this.o.store.pendingOutbox()) at = Math.min(at, o.nextAttemptAt);
+    return at;
+  }
+
   /** open -> acknowledged; stops escalation. Acknowledging twice is harmless. */
   ack(incidentId: number, by: string, now: number): Incident {
     const inc = this.o.store.getIncident(incidentId);
@@ -204,6 +214,7 @@ export class Alerter {
         this.o.store.dueOutbox(now).map((item: OutboxItem) =>
           limit(async () => {
             const ch = this.o.config.channels[item.channel];
+            if (this.o.canSend && !this.o.canSend()) return;
             try {
               if (!ch) throw new Error(`channel "${item.channel}" is not in the config any more`);
               await this.o.send(item.channel, ch, JSON.parse(item.message) as AlertMessage);

@@ -24,6 +24,7 @@ export const DEFAULT_CONDITIONS: Record<CheckKind, string[]> = {
   dns: ['[DNS_RCODE] == NOERROR'],
   tcp: ['[CONNECTED] == true'],
   postgres: ['[CONNECTED] == true'],
+  mysql: ['[CONNECTED] == true'],
   redis: ['[CONNECTED] == true'],
   flow: ['[CONNECTED] == true'],
 };
@@ -146,6 +147,27 @@ async function probePostgres(c: MonitorCheckConfig, timeoutMs: number, now: () =
   }
 }
 
+/**
+ * MySQL/MariaDB: connect and run `query` (default SELECT 1) with mysql2. Like postgres, the first
+ * row is [BODY] as JSON and the row count [ROWS]; BIGINT and DECIMAL come back as numbers where
+ * they fit so `[BODY].n > 5` compares numerically.
+ */
+async function probeMysql(c: MonitorCheckConfig, timeoutMs: number, now: () => number): Promise<ProbeResult> {
+  const { createConnection } = await import('mysql2/promise');
+  const started = now();
+  let conn: Awaited<ReturnType<typeof createConnection>> | null = null;
+  try {
+    conn = await createConnection({ uri: c.url!, connectTimeout: timeoutMs, supportBigNumbers: true, bigNumberStrings: false, decimalNumbers: true, multipleStatements: false });
+    const [rows] = await conn.query({ sql: c.query ?? 'SELECT 1', timeout: timeoutMs });
+    const list = Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+    return { connected: true, rows: list.length, body: list[0] ? JSON.stringify(list[0]) : '', responseTimeMs: now() - started };
+  } catch (e) {
+    return { connected: false, error: `MYSQL: ${maskText((e as Error).message)}`, responseTimeMs: now() - started };
+  } finally {
+    await conn?.end().catch(() => undefined);
+  }
+}
+
 async function probeRedis(c: MonitorCheckConfig, timeoutMs: number, now: () => number): Promise<ProbeResult> {
   const { Redis } = await import('ioredis');
   const started = now();
@@ -179,6 +201,7 @@ export async function probe(c: MonitorCheckConfig, deps: CheckDeps, conds: Parse
     case 'dns': return probeDns(c, deps, timeoutMs);
     case 'tcp': return probeTcp(c, timeoutMs, deps.now);
     case 'postgres': return probePostgres(c, timeoutMs, deps.now);
+    case 'mysql': return probeMysql(c, timeoutMs, deps.now);
     case 'redis': return probeRedis(c, timeoutMs, deps.now);
     case 'flow': return probeFlow(c, deps, timeoutMs);
     default: {

@@ -48,6 +48,7 @@ export const PRODUCED_BY: Record<CheckKind, Placeholder[]> = {
   dns: ['RESPONSE_TIME', 'BODY', 'DNS_RCODE', 'CONNECTED'],
   tcp: ['RESPONSE_TIME', 'CONNECTED', 'IP'],
   postgres: ['RESPONSE_TIME', 'CONNECTED', 'BODY', 'ROWS'],
+  mysql: ['RESPONSE_TIME', 'CONNECTED', 'BODY', 'ROWS'],
   redis: ['RESPONSE_TIME', 'CONNECTED', 'QUEUE_DEPTH', 'BODY'],
   flow: ['RESPONSE_TIME', 'CONNECTED'],
 };

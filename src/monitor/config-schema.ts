@@ -10,21 +10,21 @@ import { isDuration } from './duration.js';
 const duration = (what: string) =>
   z.string().refine(isDuration, { message: 'expected a duration such as 30s, 10m, 336h or 30d' }).describe(what);
 
-const CHECK_KINDS = ['http', 'tls', 'dns', 'tcp', 'postgres', 'redis', 'flow'] as const;
+const CHECK_KINDS = ['http', 'tls', 'dns', 'tcp', 'postgres', 'mysql', 'redis', 'flow'] as const;
 
 export const monitorCheckSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'letters, digits, ".", "_" and "-"').describe('Stable id of the check (used in incidents, links and metrics)'),
     name: z.string().optional().describe('Display name (defaults to the id)'),
-    kind: z.enum(CHECK_KINDS).describe('What to probe: http, tls, dns, tcp, postgres, redis or flow'),
-    url: z.string().optional().describe('http: the URL; postgres/redis: the connection URL (write ${ENV} for secrets)'),
+    kind: z.enum(CHECK_KINDS).describe('What to probe: http, tls, dns, tcp, postgres, mysql, redis or flow'),
+    url: z.string().optional().describe('http: the URL; postgres/mysql/redis: the connection URL, e.g. mysql://user:${MYSQL_PASSWORD}@db:3306/app'),
     host: z.string().optional().describe('tls/tcp: host name; dns: the name to query'),
     port: z.number().int().min(1).max(65535).optional().describe('tls (default 443) / tcp port'),
     method: z.string().optional().describe('http method (default GET)'),
     headers: z.record(z.string(), z.string()).optional().describe('http request headers'),
     body: z.string().optional().describe('http request body'),
     recordType: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'CAA']).optional().describe('dns: record type to query (default A)'),
-    query: z.string().optional().describe('postgres: query to run (default SELECT 1); its first row becomes [BODY]'),
+    query: z.string().optional().describe('postgres/mysql: query to run (default SELECT 1); its first row becomes [BODY], the row count [ROWS]'),
     queue: z.string().optional().describe('redis: list key whose length is [QUEUE_DEPTH], e.g. bull:emails:wait'),
     flow: z.string().optional().describe('flow: name of a smoke flow from the config'),
     role: z.enum(['homepage', 'api-health', 'core-action', 'other']).optional().describe('What the check covers (inferred from the URL when absent; core-action for flow checks)'),
@@ -96,7 +96,8 @@ export const sloSchema = z
 
 export const monitorSchema = z
   .strictObject({
-    store: z.string().default('.launchready/monitor.db').describe('SQLite file of results, incidents and the notification outbox (relative to the config)'),
+    store: z.string().default('.launchready/monitor.db').describe('SQLite file of results, incidents and the notification outbox (relative to the config), or a postgres:// URL (optional ?schema=name) shared by several instances; write ${MONITOR_DATABASE_URL}'),
+    standbyPoll: duration('PostgreSQL store: how often a standby instance tries to become leader (bounds the takeover time after the leader dies)').default('5s'),
     publicUrl: z.string().url().optional().describe('Base URL of the dashboard as reachable by responders; enables signed acknowledge links in alerts'),
     ackSecret: z.string().optional().describe('HMAC key for acknowledge links; write ${MONITOR_ACK_SECRET} (default: a random key kept in the store)'),
     defaults: z
@@ -149,7 +150,7 @@ export const monitorSchema = z
       const at = (k: string) => ['checks', i, k];
       if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate check id "${c.id}"` });
       ids.add(c.id);
-      const needs = c.kind === 'http' || c.kind === 'postgres' || c.kind === 'redis' ? 'url' : c.kind === 'flow' ? 'flow' : 'host';
+      const needs = c.kind === 'http' || c.kind === 'postgres' || c.kind === 'mysql' || c.kind === 'redis' ? 'url' : c.kind === 'flow' ? 'flow' : 'host';
       if (!c[needs]) ctx.addIssue({ code: 'custom', path: at(needs), message: `a ${c.kind} check needs ${needs}` });
       if (c.kind === 'tcp' && !c.port) ctx.addIssue({ code: 'custom', path: at('port'), message: 'a tcp check needs port' });
       for (const err of validateConditions(c.conditions, c.kind)) ctx.addIssue({ code: 'custom', path: at('conditions'), message: err });

@@ -15,6 +15,7 @@ import { checkTarget } from './checks.js';
 import type { MonitorConfig } from './config-schema.js';
 import { Alerter } from './alerter.js';
 import { evaluateSlo } from './slo.js';
+import { bucketSeries, CHART_BUCKET_MS, CHART_WINDOW_MS, renderSparkline, renderUptimeBar } from './charts.js';
 import type { MonitorStore } from './store.js';
 
 /** Checks per page: 10,000 checks stay fast because a page renders 100 rows. */
@@ -38,7 +39,7 @@ function page(title: string, body: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
 <title>${esc(title)}</title><style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}
 td,th{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left}.up{color:#188038}.down{color:#d93025}.ack{color:#e8710a}
-.bar{display:inline-block;width:4px;height:14px;margin-right:1px}.bar.ok{background:#188038}.bar.bad{background:#d93025}.bar.none{background:#ddd}</style>
+svg.uptime,svg.spark{vertical-align:middle}</style>
 </head><body>${body}</body></html>`;
 }
 
@@ -145,9 +146,16 @@ export function createDashboard(o: DashboardOptions): FastifyInstance {
     const { total, rows } = statusRows(pageNo);
     const incidents = o.store.listIncidents({ states: ['open', 'acknowledged'], limit: 100 });
     const t = now();
-    const bars = (id: string) => {
-      const hours = o.store.rollups(id, 'hour', t - 24 * 3_600_000);
-      return hours.map((h) => `<span class="bar ${h.ok === h.total ? 'ok' : 'bad'}" title="${new Date(h.start).toISOString()}: ${h.ok}/${h.total}"></span>`).join('');
+    // One query for the page's charts: minute rollups of its (at most 100) checks summed into 90 buckets.
+    const since = Math.floor((t - CHART_WINDOW_MS) / CHART_BUCKET_MS + 1) * CHART_BUCKET_MS;
+    const series = new Map<string, ReturnType<typeof o.store.series>>();
+    for (const r of o.store.series(rows.map((x) => x.c.id), since, CHART_BUCKET_MS)) {
+      if (!series.has(r.checkId)) series.set(r.checkId, []);
+      series.get(r.checkId)!.push(r);
+    }
+    const charts = (id: string) => {
+      const b = bucketSeries(series.get(id) ?? [], since);
+      return { bar: renderUptimeBar(id, b), spark: renderSparkline(id, b) };
     };
     const slos = o.config.slos.flatMap((s) => evaluateSlo(o.store, s, t));
     const body = `<h1>launchready monitor</h1>
@@ -156,8 +164,11 @@ export function createDashboard(o: DashboardOptions): FastifyInstance {
 ${incidents.map((i) => `<tr data-incident="${i.id}"><td>${i.id}</td><td>${esc(i.checkId)}</td><td class="${i.state === 'open' ? 'down' : 'ack'}">${i.state}</td><td>${new Date(i.openedAt).toISOString()}</td><td>${esc(i.summary.join('; '))}</td><td>${i.state === 'open' ? `<form method="post" action="/incidents/${i.id}/ack"><input type="hidden" name="csrf" value="${esc(csrf)}"><button>Acknowledge</button></form>` : esc(`by ${i.ackedBy ?? '?'}`)}</td></tr>`).join('')}
 </table>
 <h2>Checks (${total})</h2>
-<table><tr><th>check</th><th>target</th><th>status</th><th>last</th><th>response</th><th>last 24 h</th></tr>
-${rows.map((r) => `<tr data-check="${esc(r.c.id)}"><td>${esc(r.c.name ?? r.c.id)}</td><td>${esc(checkTarget(r.c))}</td><td class="${r.last?.ok === false ? 'down' : 'up'}">${r.last ? (r.last.ok ? 'up' : 'down') : 'pending'}</td><td>${r.last ? new Date(r.last.at).toISOString() : ''}</td><td>${r.last ? `${r.last.durationMs} ms` : ''}</td><td>${bars(r.c.id)}</td></tr>`).join('')}
+<table><tr><th>check</th><th>target</th><th>status</th><th>last</th><th>response</th><th>response time, 24 h</th><th>uptime, 24 h</th></tr>
+${rows.map((r) => {
+  const ch = charts(r.c.id);
+  return `<tr data-check="${esc(r.c.id)}"><td>${esc(r.c.name ?? r.c.id)}</td><td>${esc(checkTarget(r.c))}</td><td class="${r.last?.ok === false ? 'down' : 'up'}">${r.last ? (r.last.ok ? 'up' : 'down') : 'pending'}</td><td>${r.last ? new Date(r.last.at).toISOString() : ''}</td><td>${r.last ? `${r.last.durationMs} ms` : ''}</td><td>${ch.spark}</td><td>${ch.bar}</td></tr>`;
+}).join('')}
 </table>
 ${total > (pageNo + 1) * PAGE_SIZE ? `<a href="/?page=${pageNo + 1}">next page</a>` : ''} ${pageNo > 0 ? `<a href="/?page=${pageNo - 1}">previous page</a>` : ''}
 <h2>SLOs</h2>

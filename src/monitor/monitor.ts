@@ -8,6 +8,7 @@
  * - `testAlert`, `ackIncident`, `ackByToken` back the CLI subcommands.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { LaunchreadyConfig } from '../config/schema.js';
@@ -21,7 +22,10 @@ import type { MonitorCheckConfig, MonitorConfig } from './config-schema.js';
 import { parseDuration } from './duration.js';
 import { sendNotification, testMessage } from './notifiers/index.js';
 import { evaluateSlo, type SloStatus } from './slo.js';
+import { DueQueue } from './due-queue.js';
 import { SqliteStore } from './sqlite.js';
+import { isPostgresUrl, PgStore } from './postgres.js';
+import { PgLeader, type Leadership } from './leader.js';
 import type { MonitorStore } from './store.js';
 import type { CheckRun, Incident } from './types.js';
 
@@ -42,8 +46,9 @@ export function monitorSection(config: LaunchreadyConfig): MonitorConfig {
   return config.monitor;
 }
 
-/** The SQLite store at monitor.store, relative to the config's directory. */
-export function openMonitorStore(m: MonitorConfig, baseDir: string): SqliteStore {
+/** The store at monitor.store: PostgreSQL for a postgres:// URL, else a SQLite file relative to the config's directory. */
+export function openMonitorStore(m: MonitorConfig, baseDir: string): SqliteStore | PgStore {
+  if (isPostgresUrl(m.store)) return new PgStore(m.store);
   return new SqliteStore(m.store === ':memory:' ? ':memory:' : resolve(baseDir, m.store));
 }
 
@@ -64,19 +69,32 @@ export interface MonitorOptions {
   signal?: AbortSignal;
   /** Receives one line per state change (incident opened/resolved, delivery failure). */
   log?: (line: string) => void;
+  /**
+   * False while another instance leads (PostgreSQL store): results finishing then are dropped and
+   * nothing is sent. Checked before every send, so a demoted leader stops mid-delivery.
+   */
+  isLeader?: () => boolean;
+  /** Called as each run starts with how late it is against its due time, ms (bench/monitor.ts). */
+  onStart?: (checkId: string, lagMs: number) => void;
 }
 
 export class Monitor {
   readonly alerter: Alerter;
   readonly clock: Clock;
-  private next = new Map<string, number>();
+  /** Every check not running is in the queue exactly once, at its next due time. */
+  private queue = new DueQueue();
+  private checks = new Map<string, MonitorCheckConfig>();
   private running = new Set<string>();
   private inflight = new Set<Promise<void>>();
   private limit: ReturnType<typeof pLimit>;
   private random: () => number;
   private lastPrune = 0;
   private lastSlo = 0;
-  /** Called when a check finishes, so the loop delivers its alert now rather than at the next wake. */
+  private lastAlertWork = -Infinity;
+  private nextAlertWork = -Infinity;
+  /** A run changed incident state since the last alert pass (its messages are waiting). */
+  private alertDirty = false;
+  /** Called when a run opens or resolves an incident, so the loop delivers its alert now rather than at the next wake. */
   onActivity: (() => void) | null = null;
 
   constructor(private readonly o: MonitorOptions) {
@@ -84,9 +102,12 @@ export class Monitor {
     this.random = o.random ?? Math.random;
     this.limit = pLimit(o.concurrency ?? 64);
     const send: Sender = o.send ?? ((name, ch, msg) => sendNotification(name, ch, msg, { http: o.net.http, attempts: 2, sleep: o.sendSleep }));
-    this.alerter = new Alerter({ store: o.store, config: o.config, send, ackSecret: ackSecretOf(o.config.ackSecret, o.store) });
+    this.alerter = new Alerter({ store: o.store, config: o.config, send, ackSecret: ackSecretOf(o.config.ackSecret, o.store), ...(o.isLeader ? { canSend: o.isLeader } : {}) });
     const now = this.clock.now();
-    for (const c of o.config.checks) this.next.set(c.id, now + this.jitter(c));
+    for (const c of o.config.checks) {
+      this.checks.set(c.id, c);
+      this.queue.push(c.id, now + this.jitter(c));
+    }
   }
 
   private interval(c: MonitorCheckConfig): number {
@@ -96,19 +117,20 @@ export class Monitor {
     return Math.floor(this.random() * parseDuration(c.jitter ?? this.o.config.defaults.jitter));
   }
 
-  /** Ms until the next check is due (capped so escalations run on time). */
+  /** Ms until the next check or alert pass is due (capped at 1 s so changes made elsewhere are seen). */
   nextWakeMs(): number {
-    const now = this.clock.now();
-    let min = MAX_SLEEP_MS;
-    for (const [id, t] of this.next) if (!this.running.has(id)) min = Math.min(min, t - now);
-    return Math.max(0, min);
+    const next = Math.min(this.queue.peek() ?? Infinity, this.nextAlertWork);
+    return Math.max(0, Math.min(MAX_SLEEP_MS, next - this.clock.now()));
   }
 
   private async runOne(c: MonitorCheckConfig): Promise<void> {
     const run: CheckRun = await runCheck(c, { net: this.o.net, now: () => this.clock.now(), runFlow: this.o.runFlow, signal: this.o.signal }, this.o.config.defaults);
+    // Leadership moved while the probe ran: the new leader runs this check itself.
+    if (this.o.isLeader && !this.o.isLeader()) return;
     const outcome = this.alerter.onRun(run);
-    if (outcome !== 'none') this.o.log?.(`${new Date(run.at).toISOString()} ${c.id}: incident ${outcome}`);
-    this.next.set(c.id, run.at + this.interval(c) + this.jitter(c));
+    if (outcome === 'none') return;
+    this.o.log?.(`${new Date(run.at).toISOString()} ${c.id}: incident ${outcome}`);
+    this.alertDirty = true;
     this.onActivity?.();
   }
 
@@ -117,14 +139,23 @@ export class Monitor {
    * the long-running loop does not, so a slow check never delays the others.
    */
   async tick(opts: { wait?: boolean } = { wait: true }): Promise<void> {
+    if (this.o.isLeader && !this.o.isLeader()) return;
     const now = this.clock.now();
     const started: Promise<void>[] = [];
-    for (const c of this.o.config.checks) {
-      if (this.running.has(c.id) || (this.next.get(c.id) ?? 0) > now) continue;
+    for (let e = this.queue.popDue(now); e; e = this.queue.popDue(now)) {
+      const c = this.checks.get(e.id)!;
+      const due = e.at;
       this.running.add(c.id);
-      const p = this.limit(() => this.runOne(c))
-        .catch((e: unknown) => this.o.log?.(`${c.id}: internal error ${(e as Error).message}`))
+      let startedAt = now;
+      const p = this.limit(() => {
+        startedAt = this.clock.now();
+        this.o.onStart?.(c.id, startedAt - due);
+        return this.runOne(c);
+      })
+        .catch((err: unknown) => this.o.log?.(`${c.id}: internal error ${(err as Error).message}`))
         .finally(() => {
+          // Next run one interval after this one started (also after an internal error: no hot loop).
+          this.queue.push(c.id, startedAt + this.interval(c) + this.jitter(c));
           this.running.delete(c.id);
           this.inflight.delete(p);
         });
@@ -133,9 +164,17 @@ export class Monitor {
     }
     if (opts.wait) await Promise.all(started);
     const t = this.clock.now();
-    this.alerter.tick(t);
-    const d = await this.alerter.deliver(t);
-    if (d.failed > 0) this.o.log?.(`${d.failed} notification(s) failed; kept in the outbox for retry`);
+    // The alert pass (escalations, outbox) runs when something is due, when a run just opened or
+    // resolved an incident, and once a second for changes made elsewhere (an ack from the CLI, another
+    // instance): not on every wake, which is ~100 times a second with 10,000 checks.
+    if (this.alertDirty || t >= this.nextAlertWork || t - this.lastAlertWork >= MAX_SLEEP_MS) {
+      this.alertDirty = false;
+      this.lastAlertWork = t;
+      this.alerter.tick(t);
+      const d = await this.alerter.deliver(t);
+      if (d.failed > 0) this.o.log?.(`${d.failed} notification(s) failed; kept in the outbox for retry`);
+      this.nextAlertWork = this.alerter.nextWorkAt();
+    }
     if (this.o.config.slos.length > 0 && t - this.lastSlo >= SLO_EVERY_MS) {
       this.lastSlo = t;
       this.evaluateSlos(t);
@@ -165,6 +204,7 @@ export class Monitor {
         }),
       };
       const outcome = this.alerter.onRun(run, { record: false });
+      if (outcome !== 'none') this.alertDirty = true;
       if (outcome !== 'none') this.o.log?.(`${new Date(now).toISOString()} slo:${slo.name}: incident ${outcome}`);
     }
     return all;
@@ -185,6 +225,10 @@ export interface RunMonitorOptions {
   store?: MonitorStore;
   runFlow?: FlowRunner;
   log?: (line: string) => void;
+  /** Election among instances; default: PgLeader for a PostgreSQL store, none (always leader) for SQLite. */
+  leadership?: Leadership | null;
+  /** Passed to Monitor (scheduler lag per run, for bench/monitor.ts). */
+  onStart?: (checkId: string, lagMs: number) => void;
 }
 
 /** The long-running monitor; returns when `signal` aborts, after in-flight checks finish. */
@@ -192,7 +236,16 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
   const m = monitorSection(config);
   const store = opts.store ?? openMonitorStore(m, opts.baseDir);
   const clock = opts.clock ?? systemClock;
-  const mon = new Monitor({ config: m, net: opts.net, store, clock, runFlow: opts.runFlow, signal: opts.signal, log: opts.log });
+  const pollMs = parseDuration(m.standbyPoll);
+  const leader = opts.leadership !== undefined ? opts.leadership : isPostgresUrl(m.store) ? new PgLeader(m.store, { pollMs, log: opts.log }) : null;
+  // One internal signal, linked once: every in-flight probe and every sleep listens to it, so it
+  // takes more listeners than EventTarget's warning threshold by design (64 checks in flight).
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  if (opts.signal.aborted) stop.abort();
+  else opts.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  const signal = stop.signal;
+  const mon = new Monitor({ config: m, net: opts.net, store, clock, runFlow: opts.runFlow, signal, log: opts.log, ...(opts.onStart ? { onStart: opts.onStart } : {}), ...(leader ? { isLeader: () => leader.isLeader() } : {}) });
   let dashboard: { url: string; app: { close(): Promise<unknown> } } | null = null;
   if (m.dashboard) {
     // Without a configured token a random one is created once, kept in the store, and printed.
@@ -206,14 +259,35 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
     opts.log?.(`dashboard on ${dashboard.url}${m.dashboard.token ? '' : ` (token: ${token})`}`);
   }
   try {
-    while (!opts.signal.aborted) {
+    let lastPoll = -Infinity;
+    while (!signal.aborted) {
       const wake = new AbortController();
       mon.onActivity = () => wake.abort();
-      await mon.tick({ wait: false });
-      await clock.sleep(Math.max(10, mon.nextWakeMs()), AbortSignal.any([opts.signal, wake.signal]));
+      // The leader heartbeats at most once a second; a standby tries the lock every standbyPoll.
+      let leading = true;
+      if (leader) {
+        const t = clock.now();
+        leading = leader.isLeader();
+        if (t - lastPoll >= (leading ? Math.min(pollMs, MAX_SLEEP_MS) : pollMs)) {
+          lastPoll = t;
+          const was = leading;
+          leading = await leader.poll(t);
+          // Another instance led meanwhile: what this one cached about check state may be stale.
+          if (leading && !was) (store as MonitorStore).invalidateCaches?.();
+        }
+      }
+      if (leading) await mon.tick({ wait: false });
+      const sleep = leading ? Math.max(10, mon.nextWakeMs()) : Math.max(10, pollMs - (clock.now() - lastPoll));
+      // Woken early by a finished check or by stop; no AbortSignal.any, which keeps a registration per
+      // call alive until GC in Node 20 (thousands an hour in this loop).
+      const onStop = () => wake.abort();
+      signal.addEventListener('abort', onStop, { once: true });
+      await clock.sleep(sleep, wake.signal);
+      signal.removeEventListener('abort', onStop);
     }
     await mon.drain();
   } finally {
+    await leader?.close();
     await dashboard?.app.close();
     if (!opts.store) store.close();
   }

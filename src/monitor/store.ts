@@ -57,6 +57,16 @@ export interface OutboxItem {
   deliveredAt?: number;
 }
 
+/** Minute rollups of one check summed into a chart bucket (`bucket` = index from `since`). */
+export interface SeriesRow {
+  checkId: string;
+  bucket: number;
+  total: number;
+  ok: number;
+  sumMs: number;
+  maxMs: number;
+}
+
 export interface RetentionDays {
   rawDays: number;
   minuteDays: number;
@@ -68,6 +78,8 @@ export interface MonitorStore {
   recordRun(run: CheckRun): void;
   runs(checkId: string, since: number, limit?: number): CheckRun[];
   rollups(checkId: string, bucket: RollupBucket, since: number): Rollup[];
+  /** Minute rollups of `checkIds` since `since`, summed per check into buckets of `bucketMs` (dashboard charts). */
+  series(checkIds: string[], since: number, bucketMs: number): SeriesRow[];
   /** Delete data older than the retention; returns rows deleted. */
   prune(now: number, keep: RetentionDays): number;
 
@@ -96,6 +108,8 @@ export interface MonitorStore {
   /** Run `fn` atomically (state change + outbox rows commit together, or neither). */
   transaction<T>(fn: () => T): T;
   getMeta(key: string): string | null;
+  /** Drop in-memory caches (PgStore: check states) when another instance may have written: called on becoming leader. */
+  invalidateCaches?(): void;
   setMeta(key: string, value: string): void;
   close(): void;
 }

@@ -3,7 +3,7 @@
  * messages notifiers send. Plain data (stored in SQLite as JSON where noted).
  */
 
-export type CheckKind = 'http' | 'tls' | 'dns' | 'tcp' | 'postgres' | 'redis' | 'flow';
+export type CheckKind = 'http' | 'tls' | 'dns' | 'tcp' | 'postgres' | 'mysql' | 'redis' | 'flow';
 
 /**
  * What one probe observed; conditions are evaluated over it (Gatus's `Result`).
@@ -14,7 +14,7 @@ export interface ProbeResult {
   status?: number;
   /** Wall time of the probe in ms, e.g. 42 ([RESPONSE_TIME]). */
   responseTimeMs?: number;
-  /** Response body (http), first row as JSON (postgres), answers joined by "," (dns) ([BODY]). Never stored. */
+  /** Response body (http), first row as JSON (postgres, mysql), answers joined by "," (dns) ([BODY]). Never stored. */
   body?: string;
   /** Time left on the leaf certificate in ms, e.g. 1209600000 for 14 days ([CERTIFICATE_EXPIRATION]). */
   certificateExpirationMs?: number;
@@ -26,7 +26,7 @@ export interface ProbeResult {
   dnsRcode?: string;
   /** Length of the watched Redis list, e.g. 12 ([QUEUE_DEPTH]). */
   queueDepth?: number;
-  /** Rows returned by the postgres query ([ROWS]). */
+  /** Rows returned by the postgres/mysql query ([ROWS]). */
   rows?: number;
   /** Network or protocol error, when the probe could not complete. */
   error?: string;

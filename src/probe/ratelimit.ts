@@ -17,6 +17,8 @@ function header(x: ProbeExchange, name: string): string | undefined {
 /** The sign of a limit in one response, if any. */
 export function limitSignal(x: ProbeExchange): LimitSignal | null {
   if (x.status === 429) return 'status-429';
+  // 423 Locked (RFC 4918): what some login handlers answer for a locked account.
+  if (x.status === 423) return 'status-423';
   if (x.status >= 400 && header(x, 'retry-after') !== undefined) return 'retry-after';
   const remaining = header(x, 'ratelimit-remaining') ?? header(x, 'x-ratelimit-remaining');
   if (remaining !== undefined && Number(remaining) === 0) return 'ratelimit-header';
@@ -35,13 +37,18 @@ export function defaultBody(role: BurstResult['role']): string {
 }
 
 /**
- * Fills a template with marked throwaway values. Login and reset reuse one account for every
- * request (so a per-account lockout shows up as well as a per-IP limit); signup needs fresh ones.
+ * Which account a burst request names: `undefined` keeps the role's default (login and reset reuse
+ * one throwaway account, so a per-account lockout shows up as well as a per-IP limit; signup needs
+ * fresh ones), a string names one account for every request, `rotate` a fresh throwaway per request.
  */
-export function fillTemplate(t: string, role: BurstResult['role'], n: number, json: boolean): string {
+export type BurstAccount = string | { rotate: true } | undefined;
+
+/** Fills a template with marked throwaway values (see BurstAccount for {{email}}). */
+export function fillTemplate(t: string, role: BurstResult['role'], n: number, json: boolean, account?: BurstAccount): string {
   const who = role === 'signup' ? String(n) : role;
+  const email = typeof account === 'string' ? account : account?.rotate ? `${MARK}+acct-${n}@example.invalid` : `${MARK}+${who}@example.invalid`;
   const values: Record<string, string> = {
-    email: `${MARK}+${who}@example.invalid`,
+    email,
     password: `${MARK}-wrong-${n}`,
     n: String(n),
     query: `${MARK} ${n}`,
@@ -60,6 +67,9 @@ export interface BurstSpec {
   contentType: string;
   burst: number;
   windowMs: number;
+  account?: BurstAccount;
+  /** Recorded in the result (flow steps). */
+  source?: string;
 }
 
 /** The n-th request of a burst (1-based). */
@@ -68,15 +78,15 @@ export function burstRequest(s: BurstSpec, n: number): ProbeRequest {
   const hasBody = !/^(GET|HEAD|DELETE)$/i.test(s.method);
   return {
     method: s.method.toUpperCase(),
-    url: fillTemplate(s.url, s.role, n, false),
-    ...(hasBody ? { headers: { 'content-type': s.contentType }, body: fillTemplate(s.body ?? defaultBody(s.role), s.role, n, json) } : {}),
+    url: fillTemplate(s.url, s.role, n, false, s.account),
+    ...(hasBody ? { headers: { 'content-type': s.contentType }, body: fillTemplate(s.body ?? defaultBody(s.role), s.role, n, json, s.account) } : {}),
   };
 }
 
 export async function runBurst(sender: Sender, s: BurstSpec, clock: () => number, signal: AbortSignal, timeoutMs: number): Promise<BurstResult> {
   const burst = Math.min(Math.max(1, s.burst), MAX_BURST);
   const windowMs = Math.min(Math.max(1, s.windowMs), MAX_WINDOW_MS);
-  const r: BurstResult = { role: s.role, url: s.url, method: s.method.toUpperCase(), sent: 0, burst, windowMs, statuses: {}, stoppedBy: 'count', elapsedMs: 0 };
+  const r: BurstResult = { role: s.role, url: s.url, method: s.method.toUpperCase(), sent: 0, burst, windowMs, statuses: {}, stoppedBy: 'count', elapsedMs: 0, ...(s.source ? { source: s.source } : {}) };
   const t0 = clock();
   let errorsInRow = 0;
   for (let n = 1; n <= burst; n++) {

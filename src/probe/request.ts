@@ -19,12 +19,16 @@ export interface ProbeRequest {
   body?: string | Uint8Array;
   maxRedirects?: number;
   timeoutMs?: number;
+  /** Read up to this many response bytes (default SNIPPET_BYTES); the stored exchange still keeps only a snippet. */
+  maxBodyBytes?: number;
 }
 
 export interface Sent {
   x: ProbeExchange;
   /** Raw Set-Cookie values (only the session login uses them, to send its cookies back). */
   rawSetCookie: string[];
+  /** The whole body read (up to the request's maxBodyBytes), for probes that parse it; never stored. */
+  fullBody: string;
 }
 
 export interface Sender {
@@ -75,12 +79,12 @@ export function createSender(net: Net, scope: ScopeGuard, signal: AbortSignal): 
         method: req.method, url: req.url, requestHeaders: withoutCookie(headers), requestBytes: bytesOf(req.body),
         status: 0, headers: {}, body: '', bodyBytes: 0, elapsedMs: 0,
       };
-      if (sent >= MAX_REQUESTS) return { x: { ...base, error: { code: 'BUDGET', message: `request budget of ${MAX_REQUESTS} spent` } }, rawSetCookie: [] };
+      if (sent >= MAX_REQUESTS) return { x: { ...base, error: { code: 'BUDGET', message: `request budget of ${MAX_REQUESTS} spent` } }, rawSetCookie: [], fullBody: '' };
       let url: URL;
       try {
         url = new URL(req.url);
       } catch {
-        return { x: { ...base, error: { code: 'ERROR', message: `invalid URL "${req.url}"` } }, rawSetCookie: [] };
+        return { x: { ...base, error: { code: 'ERROR', message: `invalid URL "${req.url}"` } }, rawSetCookie: [], fullBody: '' };
       }
       // The HTTP client refuses off-scope URLs itself; counting only what may leave keeps the budget honest.
       if (scope(url)) sent++;
@@ -92,7 +96,7 @@ export function createSender(net: Net, scope: ScopeGuard, signal: AbortSignal): 
         maxRedirects: req.maxRedirects ?? 0,
         scope,
         signal,
-        maxBodyBytes: SNIPPET_BYTES,
+        maxBodyBytes: req.maxBodyBytes ?? SNIPPET_BYTES,
         ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
       });
       if (ex.error?.code === 'OFF_SCOPE') {
@@ -130,6 +134,7 @@ export function createSender(net: Net, scope: ScopeGuard, signal: AbortSignal): 
           ...(ex.error ? { error: ex.error } : {}),
         },
         rawSetCookie: raw,
+        fullBody: ex.body,
       };
     },
   };

@@ -1,8 +1,10 @@
 /**
  * Runs the security probes of one config and returns the `security` artifact. Order matters:
- * passive probes first (CORS, anonymous admin, session login), then, per host where active probes
- * are allowed, payloads before bursts (a burst that trips a rate limiter would otherwise turn the
- * payload probes into 429s), bursts concurrently across endpoints, admin as a user, prompt injection.
+ * passive probes first (CORS, anonymous admin, GraphQL introspection, session login), then, per
+ * host where active probes are allowed, payloads before bursts (a burst that trips a rate limiter
+ * would otherwise turn the payload probes into 429s), the lockout bursts (alone, so nothing else
+ * spends the per-IP budget meanwhile), bursts concurrently across endpoints, admin as a user,
+ * prompt injection. Endpoints are security.endpoints plus flow steps marked with a role.
  */
 import type { LaunchreadyConfig } from '../config/schema.js';
 import type { Net } from '../net/types.js';
@@ -15,7 +17,11 @@ import { COMMON_ADMIN_PATHS, NOT_FOUND_PATH, bodyHash } from './admin.js';
 import { malformedPayloads, oversizedBody } from './payloads.js';
 import { burstRequest, runBurst, type BurstSpec } from './ratelimit.js';
 import { ATTACKS, followed, jsonEscape } from './prompt.js';
-import type { AdminProbe, AiProbe, CorsProbe, PayloadProbe, ProbeExchange, SecurityArtifact, SkippedProbe } from './types.js';
+import { graphqlCandidates, INTROSPECTION_BODY, INTROSPECTION_MAX_BYTES, isGraphqlAnswer, summarizeSchema, TYPENAME_BODY } from './graphql.js';
+import { lockoutSpecs, runLockout, type LockoutSpec } from './lockout.js';
+import { endpointsFromFlows } from './flows.js';
+import type { Flow } from '../flow/types.js';
+import type { AdminProbe, AiProbe, CorsProbe, GraphqlProbe, PayloadProbe, ProbeExchange, SecurityArtifact, SkippedProbe } from './types.js';
 
 type SecurityConfig = NonNullable<LaunchreadyConfig['security']>;
 export type Endpoint = SecurityConfig['endpoints'][number];
@@ -28,6 +34,10 @@ export interface RunSecurityOptions {
   active?: boolean;
   /** Extra endpoints found by `launchready probe` discovery. */
   extraEndpoints?: Endpoint[];
+  /** Flows of the config: steps with role login/signup/password-reset/search become endpoints too. */
+  flows?: Flow[];
+  /** Why the flows could not be loaded (reported in `skipped`, the other probes still run). */
+  flowsError?: string;
   progress?: (message: string) => void;
   clock?: () => number;
 }
@@ -49,14 +59,25 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
   const clock = o.clock ?? (() => performance.now());
   const say = o.progress ?? (() => {});
   const apis = sec.apis;
-  const endpoints = [...sec.endpoints, ...(o.extraEndpoints ?? [])].map((e) => ({ ...e, url: resolveUrl(e.url, apis) }));
+  const fromFlows = endpointsFromFlows(o.flows ?? [], o.config.domains?.canonical);
+  const configured: (Endpoint & { source?: string })[] = [...sec.endpoints, ...(o.extraEndpoints ?? [])].map((e) => ({ ...e, url: resolveUrl(e.url, apis) }));
+  // A flow step already listed in security.endpoints (same role, method and URL) is probed once.
+  const endpoints = [
+    ...configured,
+    ...fromFlows.endpoints.filter((f) => !configured.some((e) => e.role === f.role && e.method.toUpperCase() === f.method && e.url === f.url)),
+  ];
+  const lockout = lockoutSpec(sec, endpoints, apis);
+  const graphqlList = graphqlCandidates(sec.graphql.map((u) => resolveUrl(u, apis)), apis, sec.discoverAdmin);
   const adminUrls = sec.admin.map((u) => resolveUrl(u, apis));
   const session = sec.session ? { ...sec.session, url: resolveUrl(sec.session.url, apis) } : undefined;
   const aiEnabled = !!sec.ai?.enabled && sec.ai.endpoints.length > 0;
   const aiEndpoints = aiEnabled ? sec.ai!.endpoints.map((e) => ({ ...e, url: resolveUrl(e.url, apis) })) : [];
 
   // Scope: every host the security section names, plus the production names of `domains`.
-  const declared = [...apis, ...endpoints.map((e) => e.url), ...adminUrls, ...(session ? [session.url] : []), ...aiEndpoints.map((e) => e.url)];
+  const declared = [
+    ...apis, ...endpoints.map((e) => e.url), ...adminUrls, ...(session ? [session.url] : []), ...aiEndpoints.map((e) => e.url),
+    ...(lockout ? [lockout.url] : []), ...graphqlList.map((g) => g.url),
+  ];
   const scopeHosts = [...new Set([...declared.map((u) => new URL(u).host), ...targetsFromDomains(o.config.domains).names.map((n) => n.name)])];
   const scope = createScopeGuard(scopeHosts);
   const sender = createSender(o.net, scope, o.signal);
@@ -83,7 +104,10 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
     { method: 'GET', url: base, headers: { origin } },
     { method: 'OPTIONS', url: base, headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } },
   ];
-  const burstSpecs: BurstSpec[] = endpoints.map((e) => ({ role: e.role, method: e.method, url: e.url, ...(e.body ? { body: e.body } : {}), contentType: e.contentType, burst: sec.burst, windowMs: sec.windowMs }));
+  const burstSpecs: BurstSpec[] = endpoints.map((e) => ({
+    role: e.role, method: e.method, url: e.url, ...(e.body ? { body: e.body } : {}), contentType: e.contentType, burst: sec.burst, windowMs: sec.windowMs,
+    ...(e.source ? { source: e.source } : {}),
+  }));
   const payloadRequests = (e: (typeof endpoints)[number]): { kind: PayloadProbe['kind']; req: ProbeRequest }[] => [
     { kind: 'oversized', req: { method: e.method.toUpperCase(), url: e.url, headers: { 'content-type': 'application/json' }, body: oversizedBody(sec.bodyLimitBytes + 1) } },
     ...malformedPayloads().map((p) => ({ kind: p.kind, req: { method: e.method.toUpperCase(), url: e.url, headers: { 'content-type': p.contentType }, body: p.body } })),
@@ -95,13 +119,24 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
     body: e.body.replace(/\{\{prompt\}\}/g, /json/i.test(e.contentType) ? jsonEscape(prompt) : prompt),
   });
 
+  // Parts of the config that could not be used, whatever runs.
+  const configNotes: SkippedProbe[] = [];
+  if (o.flowsError) configNotes.push({ probe: 'rate-limit', target: 'flows', reason: `flow steps with a role were not used: ${o.flowsError}`, requests: [] });
+  for (const source of fromFlows.unresolved) {
+    configNotes.push({ probe: 'rate-limit', target: source, reason: `${source}: relative URL needs the flow's baseUrl or domains.canonical`, requests: [] });
+  }
+  if (sec.lockout && !lockout) {
+    configNotes.push({ probe: 'lockout', target: 'security.lockout', reason: 'security.lockout needs a login endpoint: set lockout.url, or list one in security.endpoints or a flow step with role login', requests: [] });
+  }
+
   if (sec.dryRun) {
     const reason = 'dry run (security.dryRun): nothing sent';
     const all: SkippedProbe[] = [];
     for (const base of apis) all.push({ probe: 'all', target: base, reason, requests: probeOrigins(apexOf(base)).flatMap((p) => corsRequests(base, p.origin).map((r) => planned(r))) });
     if (adminList.length) all.push({ probe: 'all', target: 'admin', reason, requests: adminList.map((a) => planned({ method: 'GET', url: a.url })) });
     if (session) all.push({ probe: 'all', target: session.url, reason, requests: [planned({ method: session.method, url: session.url, headers: { 'content-type': session.contentType }, body: session.body }, 1, true)] });
-    art.skipped = all.concat(activeSkips(() => true, reason));
+    if (graphqlList.length) all.push({ probe: 'all', target: 'graphql', reason, requests: graphqlList.flatMap((g) => [planned(graphqlRequest(g.url, TYPENAME_BODY)), planned(graphqlRequest(g.url, INTROSPECTION_BODY))]) });
+    art.skipped = all.concat(activeSkips(() => true, reason), configNotes);
     return art;
   }
 
@@ -127,6 +162,18 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
   };
   art.admin = await mapLimit(adminList, conc, (a) => fetchAdmin(a, 'anonymous'));
 
+  if (graphqlList.length) {
+    say('GraphQL introspection');
+    art.graphql = await mapLimit(graphqlList, conc, async (g): Promise<GraphqlProbe> => {
+      const detect = (await sender.send(graphqlRequest(g.url, TYPENAME_BODY))).x;
+      const isGraphql = detect.status >= 200 && detect.status < 300 && isGraphqlAnswer(detect.body);
+      if (!isGraphql) return { url: g.url, source: g.source, isGraphql, detect };
+      const r = await sender.send({ ...graphqlRequest(g.url, INTROSPECTION_BODY), maxBodyBytes: INTROSPECTION_MAX_BYTES });
+      const schema = summarizeSchema(r.fullBody);
+      return { url: g.url, source: g.source, isGraphql, detect, introspection: r.x, ...(schema ? { schema } : {}) };
+    });
+  }
+
   let userCookie: string | undefined;
   if (session) {
     say('session login');
@@ -137,7 +184,9 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
   }
 
   // Which hosts may take active probes: loopback by name or by the address we actually reached.
-  const activeOrigins = new Set([...endpoints.map((e) => e.url), ...aiEndpoints.map((e) => e.url), ...(userCookie ? adminList.map((a) => a.url) : [])].map((u) => new URL(u).origin));
+  const activeOrigins = new Set(
+    [...endpoints.map((e) => e.url), ...aiEndpoints.map((e) => e.url), ...(lockout ? [lockout.url] : []), ...(userCookie ? adminList.map((a) => a.url) : [])].map((u) => new URL(u).origin),
+  );
   await mapLimit([...activeOrigins].filter((origin) => !sender.remoteByOrigin.has(origin)), conc, async (origin) => {
     art.other.push((await sender.send({ method: 'GET', url: `${origin}/` })).x);
   });
@@ -166,6 +215,11 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
     })
   ).flat();
 
+  if (lockout && allowActive(lockout.url)) {
+    say('per-account lockout versus per-IP limit');
+    art.lockout = await runLockout(sender, lockout, clock, o.signal, timeoutMs);
+  }
+
   say('rate-limit bursts');
   // Concurrent across endpoints, sequential within one burst (runBurst).
   art.bursts = await Promise.all(burstSpecs.filter((s) => allowActive(s.url)).map((s) => runBurst(sender, s, clock, o.signal, timeoutMs)));
@@ -190,7 +244,7 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
     ).flat();
   }
 
-  art.skipped = activeSkips((u) => !allowActive(u), null);
+  art.skipped = activeSkips((u) => !allowActive(u), null).concat(configNotes);
   art.cookies = sender.cookies;
   art.offScope = sender.offScope;
   art.requestsSent = sender.sent;
@@ -213,11 +267,36 @@ export async function runSecurityProbes(o: RunSecurityOptions): Promise<Security
       const adm = adminList.filter((a) => skip(a.url));
       if (adm.length) out.push({ probe: 'admin-as-user', target: session.url, reason: why(adm[0]!.url), requests: adm.map((a) => planned({ method: 'GET', url: a.url, headers: { cookie: '<session of the test user>' } })) });
     }
+    if (lockout && skip(lockout.url)) {
+      out.push({ probe: 'lockout', target: lockout.url, reason: why(lockout.url), requests: lockoutSpecs(lockout).map((b) => planned(burstRequest(b, 1), b.burst)) });
+    }
     for (const e of aiEndpoints.filter((x) => skip(x.url))) {
       out.push({ probe: 'prompt-injection', target: e.url, reason: why(e.url), requests: ATTACKS.map((a) => planned(aiRequest(e, a.prompt))) });
     }
     return out;
   }
+}
+
+function graphqlRequest(url: string, body: string): ProbeRequest {
+  return { method: 'POST', url, headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
+}
+
+/** The lockout bursts' target: lockout.url (with the matching endpoint's method and body), else the first login endpoint. */
+function lockoutSpec(sec: SecurityConfig, endpoints: readonly Endpoint[], apis: readonly string[]): LockoutSpec | null {
+  const l = sec.lockout;
+  if (!l) return null;
+  const url = l.url ? resolveUrl(l.url, apis) : endpoints.find((e) => e.role === 'login')?.url;
+  if (!url) return null;
+  const e = endpoints.find((x) => x.url === url && x.role === 'login') ?? endpoints.find((x) => x.url === url);
+  return {
+    url,
+    method: e?.method ?? 'POST',
+    ...(e?.body ? { body: e.body } : {}),
+    contentType: e?.contentType ?? 'application/json',
+    account: l.account,
+    attempts: l.attempts,
+    windowMs: sec.windowMs,
+  };
 }
 
 /** The canary never lands in an artifact: replaced wherever the response echoed it. */

@@ -50,7 +50,7 @@ export interface CorsProbe {
   preflight: ProbeExchange;
 }
 
-export type LimitSignal = 'status-429' | 'retry-after' | 'ratelimit-header' | 'lockout-message' | 'challenge';
+export type LimitSignal = 'status-429' | 'status-423' | 'retry-after' | 'ratelimit-header' | 'lockout-message' | 'challenge';
 
 export interface BurstResult {
   role: 'login' | 'signup' | 'reset' | 'search';
@@ -71,6 +71,36 @@ export interface BurstResult {
   elapsedMs: number;
   /** The last response (or the limiting one), for evidence. */
   last?: ProbeExchange;
+  /** Where the endpoint came from when not security.endpoints: `flow signup-login, step login`. */
+  source?: string;
+}
+
+/**
+ * Per-account lockout versus per-IP limit (security.lockout): the same login endpoint burst twice,
+ * first with one account in every request, then with a fresh throwaway account per request.
+ * The audit reads the two bursts (the first limited and the second not: per account; the second
+ * limited: per IP).
+ */
+export interface LockoutProbe {
+  url: string;
+  method: string;
+  /** The account of the one-account burst, masked (`qa…@example.com`). */
+  account: string;
+  attempts: number;
+  oneAccount: BurstResult;
+  rotating: BurstResult;
+}
+
+/** One GraphQL candidate: `{__typename}` to recognise it, then (when it is GraphQL) the introspection query, anonymously. */
+export interface GraphqlProbe {
+  url: string;
+  source: 'config' | 'common';
+  /** The `{__typename}` query answered `data`. */
+  isGraphql: boolean;
+  detect: ProbeExchange;
+  introspection?: ProbeExchange;
+  /** What the introspection answer revealed (parsed from up to INTROSPECTION_MAX_BYTES). */
+  schema?: { typeCount: number; queryType: string | null; mutationType: string | null; subscriptionType: string | null; sampleTypes: string[] };
 }
 
 export interface AdminProbe {
@@ -121,7 +151,7 @@ export interface AiProbe {
 }
 
 export interface SkippedProbe {
-  probe: 'rate-limit' | 'oversized-body' | 'malformed-input' | 'admin-as-user' | 'prompt-injection' | 'all';
+  probe: 'rate-limit' | 'lockout' | 'oversized-body' | 'malformed-input' | 'admin-as-user' | 'prompt-injection' | 'all';
   target: string;
   reason: string;
   requests: PlannedRequest[];
@@ -148,4 +178,8 @@ export interface SecurityArtifact {
   skipped: SkippedProbe[];
   /** Requests sent in all (bounded). */
   requestsSent: number;
+  /** Per-account versus per-IP limit on login, when security.lockout is set and active probes may run. */
+  lockout?: LockoutProbe;
+  /** GraphQL candidates probed (security.graphql, and /graphql on each API base with discoverAdmin). */
+  graphql?: GraphqlProbe[];
 }

@@ -252,6 +252,20 @@ export function escapeHtml(text: string): string {
 }
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** escapeHtml, with inline code spans written in single backticks (`npm ci`) as <code>. */
+export function escapeHtmlKeepCode(text: string): string {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return escapeHtml(text);
+  return parts.map((p, i) => (i % 2 === 1 && p.trim() !== '' ? `<code>${escapeHtml(p)}</code>` : escapeHtmlSpaced(p))).join('');
+}
+
+/** escapeHtml without trimming the ends (pieces of a sentence keep their spaces). */
+function escapeHtmlSpaced(text: string): string {
+  const lead = /^\s/.test(text) ? ' ' : '';
+  const trail = /\s$/.test(text) && text.trim() !== '' ? ' ' : '';
+  return text.trim() === '' ? (text === '' ? '' : ' ') : `${lead}${escapeHtml(text)}${trail}`;
+}
+
 /** Text and attribute content for XML 1.0: sanitising removes the characters XML forbids. */
 export function escapeXml(text: string): string {
   return clean(text).replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
@@ -265,8 +279,22 @@ const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  * something at the start of a line, where target text never goes.
  */
 export function escapeMd(text: string): string {
-  return clean(text)
+  return mdChars(clean(text));
+}
+
+function mdChars(text: string): string {
+  return text
     .replace(/[\\`*_[\]|~#]/g, (c) => `\\${c}`)
     .replace(/&(?=#?\w+;)/g, '&amp;')
     .replace(/</g, '&lt;');
+}
+
+/**
+ * escapeMd, except that inline code spans written with single backticks (`npm ci`) stay code: a
+ * code span cannot become HTML or a link on GitHub. An unpaired backtick is escaped as text.
+ */
+export function escapeMdKeepCode(text: string): string {
+  const parts = clean(text).split('`');
+  if (parts.length % 2 === 0) return mdChars(parts.join('`'));
+  return parts.map((p, i) => (i % 2 === 1 && p.trim() !== '' ? `\`${p}\`` : mdChars(p))).join('');
 }

@@ -11,7 +11,7 @@
  *   capturing the name (group 1) and the value (group 2); used where the value alone is not distinctive.
  */
 import type { RuleFamily, SecretRule } from './types.js';
-import { SampleGen, b64url } from './util.js';
+import { SampleGen, b64url, isPlaceholder } from './util.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -47,6 +47,7 @@ interface Spec {
   testKey?: boolean;
   browserSafe?: boolean;
   allow?: SecretRule['allow'];
+  window?: number;
 }
 
 function rule(
@@ -79,6 +80,7 @@ function rule(
   if (s.testKey) r.testKey = true;
   if (s.browserSafe) r.browserSafe = true;
   if (s.allow) r.allow = s.allow;
+  if (s.window !== undefined) r.window = s.window;
   return r;
 }
 
@@ -127,6 +129,22 @@ function notCode(v: string): boolean {
 const GENERIC_NAME_EXCLUDE = [
   /(?:url|uri|path|file|name|id|ids|type|len|length|header|field|prompt|label|placeholder|endpoint|expiry|expires|expires_at|ttl|count|limit|format|version|mode|policy|hint|regex|pattern|reset|min|max|key_id|location|store|cache|storage|column|input|validation|hash|digest|salt_rounds|rounds|strength|confirm|confirmation|required|rule|rules|policy)$/i,
 ];
+/**
+ * A generic value that is only a stand-in: `test_…`/`test-…` fixture values, or base64 of a
+ * placeholder (Kubernetes Secret manifests hold `cGFzc3dvcmQ=`, base64 of "password").
+ */
+function standIn(v: string): boolean {
+  if (/^test[_-]/i.test(v)) return true;
+  if (v.length % 4 === 0 && /^[A-Za-z0-9+/]{4,}={0,2}$/.test(v)) {
+    const d = Buffer.from(v, 'base64');
+    if (d.every((b) => b >= 0x20 && b <= 0x7e)) {
+      const t = d.toString('latin1');
+      return isPlaceholder(t) || GENERIC_STOPWORDS.includes(t.toLowerCase()) || /^(?:[a-z]+|[a-z]+\d{1,4})$/i.test(t);
+    }
+  }
+  return false;
+}
+
 const GENERIC_STOPWORDS = ['password', 'secret', 'token', 'undefined', 'null', 'true', 'false', 'string', 'required', 'optional', 'bearer'];
 
 // Providers' rotation / revocation pages.
@@ -674,6 +692,7 @@ function pem(id: string, kind: string, label: string, keyword: string): SecretRu
     regex: new RegExp(`-----BEGIN ${esc}-----(?:\\\\[rn]|\\s)*([A-Za-z0-9+/=\\\\\\s:,.()-]{64,12000}?)(?:\\\\[rn]|\\s)*-----END ${esc}-----`, 'g'),
     keywords: [keyword],
     entropy: 4,
+    window: 12_400,
     tp: (g) => {
       const body = (n: number) => (g.r('b64', n).match(/.{1,64}/g) ?? []).join('\n');
       return [`-----BEGIN ${label}-----\n${body(1600)}\n-----END ${label}-----`];
@@ -695,23 +714,34 @@ const privateKeys: SecretRule[] = [
     regex: /PuTTY-User-Key-File-\d: [\w-]+(?:\s|\\n)+Encryption: [\w-]+(?:\s|\\n)+Comment: [^\n\\]*(?:\s|\\n)+Public-Lines: \d+(?:\s|\\n)+(?:[A-Za-z0-9+/=]|\s|\\n)+?Private-Lines: \d+(?:\s|\\n)+((?:[A-Za-z0-9+/=]|\s|\\n){64,8000}?)(?:\s|\\n)*Private-MAC: [a-f0-9]+/g,
     keywords: ['putty-user-key-file'],
     entropy: 4,
+    window: 12_000,
     tp: (g) => [`PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n${g.r('b64', 64)}\n${g.r('b64', 4)}\nPrivate-Lines: 2\n${g.r('b64', 64)}\n${g.r('b64', 24)}\nPrivate-MAC: ${g.r('hex', 64)}`],
     fp: () => ['PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <comment>'],
   }),
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Database URLs with a password. The secret is the password; `${VAR}` and friends never fire.
+// Database URLs with a password. The secret is the password; `${VAR}` and friends never fire,
+// nor do local development URLs (localhost, 127.0.0.1, ::1, 0.0.0.0, host.docker.internal).
+
+/** After the `@` of a URL: the host is not a local development one. */
+const NOT_LOCAL_HOST = '(?!(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![A-Za-z0-9.-]))';
 
 function dbUrl(id: string, provider: string, schemes: string, keyword: string[], sample: string): SecretRule {
   return rule(id, provider, 'connection URL with password', 'databases', URL.db, {
-    regex: new RegExp(`(?<![A-Za-z0-9+.-])(?:${schemes})://[^:@\\s/"'\`]{1,64}:([^@\\s/"'\`]{3,128})@[A-Za-z0-9.[\\]:_-]{1,253}`, 'g'),
+    regex: new RegExp(`(?<![A-Za-z0-9+.-])(?:${schemes})://[^:@\\s/"'\`]{1,64}:([^@\\s/"'\`]{3,128})@${NOT_LOCAL_HOST}[A-Za-z0-9.[\\]:_-]{1,253}`, 'g'),
     keywords: keyword,
     entropy: 2.5,
     // Local development credentials (user:password@localhost) are not worth a blocker.
     allow: { stopwords: ['password', 'passwd', 'postgres', 'mysql', 'root', 'admin', 'secret', 'guest'] },
     tp: (g) => [`${sample}://app_user:${g.r('alnum', 20)}@db.${g.r('lower', 8)}.internal:5432/app`],
-    fp: () => [`${sample}://app_user:\${DB_PASSWORD}@db.internal:5432/app`, `${sample}://user:password@localhost:5432/app`, `${sample}://localhost:5432/app`],
+    fp: (g) => [
+      `${sample}://app_user:\${DB_PASSWORD}@db.internal:5432/app`,
+      `${sample}://user:password@localhost:5432/app`,
+      `${sample}://localhost:5432/app`,
+      `${sample}://default:${g.r('alnum', 12)}@localhost:6379`,
+      `${sample}://app:${g.r('alnum', 12)}@127.0.0.1:5432/app`,
+    ],
   });
 }
 
@@ -734,10 +764,10 @@ const generic: SecretRule[] = [
     entropy: 3,
     sampleKey: 'DB_PASSWORD',
     generic: true,
-    verify: notCode,
+    verify: (v) => notCode(v) && !standIn(v),
     allow: { stopwords: GENERIC_STOPWORDS, names: GENERIC_NAME_EXCLUDE },
-    tp: (g) => [g.r('alnum', 16), `${g.r('alpha', 6)}!${g.r('digits', 4)}#${g.r('alpha', 3)}`],
-    fp: () => ['${DB_PASSWORD}', 'changeme', 'req.body.password', 'process.env.DB_PASSWORD', 'password123', '********', 'string', '<password>'],
+    tp: (g) => [g.r('alnum', 16), `${g.r('alpha', 6)}!${g.r('digits', 4)}#${g.r('alpha', 3)}`, Buffer.from(`${g.r('alpha', 6)}!${g.r('digits', 5)}`).toString('base64')],
+    fp: () => ['${DB_PASSWORD}', 'changeme', 'req.body.password', 'process.env.DB_PASSWORD', 'password123', '********', 'string', '<password>', 'cGFzc3dvcmQ=', 'Y2hhbmdlbWU=', 'fake-password-1234'],
   }),
   rule('generic-secret', 'Generic', 'secret / token / API key assignment', 'generic', URL.key, {
     regex: assigned(
@@ -748,21 +778,21 @@ const generic: SecretRule[] = [
     entropy: 3.5,
     sampleKey: 'INTERNAL_API_KEY',
     generic: true,
-    verify: (v) => notCode(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v),
+    verify: (v) => notCode(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v) && !standIn(v),
     allow: { stopwords: GENERIC_STOPWORDS, names: GENERIC_NAME_EXCLUDE },
     tp: (g) => [g.r('alnum', 32), g.r('hex', 40)],
-    fp: () => ['${INTERNAL_API_KEY}', 'your-api-key-here', 'this.config.apiKey', 'sha512-placeholder', 'INTERNAL_API_KEY_VALUE', 'abcdefghijklmnop'],
+    fp: (g) => ['${INTERNAL_API_KEY}', 'your-api-key-here', 'this.config.apiKey', 'sha512-placeholder', 'INTERNAL_API_KEY_VALUE', 'abcdefghijklmnop', `test_${g.r('alnum', 24)}`, `fake-api-key-${g.r('digits', 6)}`, `mock_secret_${g.r('alnum', 12)}`],
   }),
   rule('generic-url-credentials', 'Generic', 'URL with embedded password', 'generic', URL.key, {
     // Anchored on the literal `://` (fast to find) with the scheme checked behind it.
-    regex: /:\/\/(?<=[A-Za-z0-9]:\/\/)[^:@\s/"'`]{1,64}:([^@\s/"'`]{6,128})@[A-Za-z0-9.[\]:_-]{1,253}/g,
+    regex: new RegExp(`://(?<=[A-Za-z0-9]://)[^:@\\s/"'\`]{1,64}:([^@\\s/"'\`]{6,128})@${NOT_LOCAL_HOST}[A-Za-z0-9.[\\]:_-]{1,253}`, 'g'),
     keywords: ['://'],
     entropy: 3,
     generic: true,
     verify: notCode,
     allow: { stopwords: GENERIC_STOPWORDS },
     tp: (g) => [`https://deploy:${g.r('alnum', 24)}@git.${g.r('lower', 6)}.dev/repo.git`, `smtp://mailer:${g.r('alnum', 16)}@smtp.${g.r('lower', 6)}.net:587`],
-    fp: () => ['https://user:${PASSWORD}@host.dev', 'https://example.com/path', 'ftp://anonymous:anonymous@ftp.host.dev'],
+    fp: (g) => ['https://user:${PASSWORD}@host.dev', 'https://example.com/path', 'ftp://anonymous:anonymous@ftp.host.dev', `http://admin:${g.r('alnum', 12)}@localhost:8080/`],
   }),
 ];
 

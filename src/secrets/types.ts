@@ -35,6 +35,11 @@ export interface SecretRule {
   };
   /** Extra structural check on the secret (e.g. a JWT whose payload says service_role). */
   verify?: (secret: string) => boolean;
+  /**
+   * Matches span lines (PEM blocks): the regex sees this many characters after each keyword
+   * instead of the keyword's line and the next (see detect.ts).
+   */
+  window?: number;
   /** Generic rules lose to a specific rule that hits the same span. */
   generic?: boolean;
   /** Test/sandbox credential: reported, but at a lower severity. */
@@ -82,6 +87,8 @@ export interface RawHit {
   length: number;
   testKey?: boolean;
   browserSafe?: boolean;
+  /** Found by decoding a base64 / hex string literal of a bundle (the position is the literal's). */
+  encoding?: 'base64' | 'hex';
 }
 
 /** A file (or blob) that was not scanned, and why. */

@@ -29,7 +29,7 @@ export function redact(secret: string): string {
  */
 export const PLACEHOLDER_WORDS = [
   'xxxx', 'changeme', 'change_me', 'change-me', 'example', 'placeholder', 'your_', 'your-', 'yourkey', 'yoursecret',
-  'dummy', 'redacted', 'insert', 'replace', 'todo', 'fixme', 'sample', 'secret_here', 'key_here', 'token_here',
+  'dummy', 'fake', 'mock', 'redacted', 'insert', 'replace', 'todo', 'fixme', 'sample', 'secret_here', 'key_here', 'token_here',
   '*****', '.....', 'generate-', 'openssl', '<', '>', '${', '{{', '}}', '%(', '$(', 'process.env', 'os.environ', 'getenv',
 ];
 

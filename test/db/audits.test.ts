@@ -61,6 +61,10 @@ const fires: [string, DatabaseArtifact][] = [
   ['db/unused-index', art({ indexes: [idx('orders_note', ['note'], { idxScan: 50 })] })],
   ['db/duplicate-index', art({ indexes: [idx('orders_user', ['user_id']), idx('orders_user_created', ['user_id', 'created_at'])] })],
   ['db/duplicate-index', art({ indexes: [idx('b_same', ['user_id']), idx('a_same', ['user_id'])] })],
+  ['db/invalid-index', art({ indexes: [idx('orders_email_key', ['email'], { unique: true, valid: false, definition: 'CREATE UNIQUE INDEX orders_email_key ON public.orders USING btree (email)' })] })],
+  ['db/sequence-exhaustion', art({ sequences: [{ schema: 'public', name: 'orders_id_seq', column: 'orders.id', lastValue: 1_950_000_000, max: 2147483647, percentUsed: 90.8 }] })],
+  ['db/xid-wraparound', art({ xidAge: 1_200_000_000 })],
+  ['db/low-cache-hit', art({ cacheHit: { hitPercent: 98.5, hits: 98_500, reads: 1_500 } })],
 ];
 
 const staysQuiet: [string, DatabaseArtifact][] = [
@@ -75,6 +79,12 @@ const staysQuiet: [string, DatabaseArtifact][] = [
   ['db/duplicate-index', art({ indexes: [idx('orders_user', ['user_id']), idx('orders_created_user', ['created_at', 'user_id'])] })],
   ['db/duplicate-index', art({ indexes: [idx('orders_user_key', ['user_id'], { unique: true }), idx('orders_user_created', ['user_id', 'created_at'])] })],
   ['db/duplicate-index', art({ indexes: [idx('orders_user', ['user_id']), idx('orders_user_gin', ['user_id', 'tags'], { method: 'gin' })] })],
+  ['db/invalid-index', art({ indexes: [idx('orders_email_key', ['email'], { unique: true })] })],
+  ['db/invalid-index', art({ engine: 'mysql', indexes: [idx('orders_email_key', ['email'], { valid: false })] })],
+  ['db/sequence-exhaustion', art({ sequences: [{ schema: 'public', name: 'orders_id_seq', column: 'orders.id', lastValue: 1_932_000_000, max: 2147483647, percentUsed: 89.9 }] })],
+  ['db/xid-wraparound', art({ xidAge: 200_000_000 })],
+  ['db/low-cache-hit', art({ cacheHit: { hitPercent: 99.2, hits: 99_200, reads: 800 } })],
+  ['db/low-cache-hit', art({ cacheHit: { hitPercent: 50, hits: 500, reads: 500 } })],
 ];
 
 describe('db audits (pure)', () => {
@@ -106,6 +116,16 @@ describe('db audits (pure)', () => {
     expect(f.remediation).toBe('CREATE INDEX CONCURRENTLY orders_user_id_idx ON public.orders (user_id);');
     const u = run('db/unused-index', art({ statsAgeSeconds: 3600, statsResetAt: '2026-11-29T00:00:00.000Z', indexes: [idx('orders_note', ['note'], { idxScan: 0 })] })).findings[0]!;
     expect([u.severity, u.evidence?.statsRecentlyReset]).toEqual(['info', true]);
+  });
+
+  it('health: the invalid index is rebuilt concurrently; wraparound over 1.6 billion is a blocker; sequence fix widens to bigint', () => {
+    const inv = run('db/invalid-index', art({ indexes: [idx('orders_email_key', ['email'], { unique: true, valid: false, definition: 'CREATE UNIQUE INDEX orders_email_key ON public.orders USING btree (email)' })] })).findings[0]!;
+    expect(inv.remediation!.split('\n')[0]).toBe('DROP INDEX CONCURRENTLY public.orders_email_key;');
+    expect(inv.remediation).toContain('CREATE UNIQUE INDEX CONCURRENTLY orders_email_key ON public.orders USING btree (email);');
+    expect(run('db/xid-wraparound', art({ xidAge: 1_700_000_000 })).findings[0]!.severity).toBe('blocker');
+    const seq = run('db/sequence-exhaustion', art({ sequences: [{ schema: 'public', name: 'orders_id_seq', column: 'orders.id', lastValue: 2_000_000_000, max: 2147483647, percentUsed: 93.1 }] })).findings[0]!;
+    expect(seq.remediation).toContain('ALTER TABLE public.orders ALTER COLUMN id TYPE bigint;');
+    expect(run('db/low-cache-hit', art()).notApplicable).toMatch(/PostgreSQL only/);
   });
 
   it('slow-statement is not applicable, with the enable hint, when pg_stat_statements is missing', () => {

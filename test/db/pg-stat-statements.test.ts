@@ -5,52 +5,19 @@
  * it afterwards. Any failure to start it fails the tests (never a skip).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { auditDatabaseUrl } from '../../src/db/index.js';
+import { explainStatements } from '../../src/db/explain.js';
 import { slowStatement } from '../../src/audits/db/statistics.js';
 import { configSchema } from '../../src/config/schema.js';
+import { startCluster, type Cluster } from './cluster.js';
 
-function pgBin(): string {
-  const root = '/usr/lib/postgresql';
-  const v = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
-  if (!v || !existsSync(join(root, v, 'bin', 'initdb'))) throw new Error(`no PostgreSQL server binaries under ${root}`);
-  return join(root, v, 'bin');
-}
-
-/** A free loopback port (the OS picks it; we release it just before postgres binds it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const asPostgres = (bin: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', join(pgBin(), bin), ...args], { stdio: 'pipe', timeout: 60_000 });
-
-let dir = '';
-let port = 0;
+let cluster: Cluster | undefined;
 let url = '';
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lr-pgss-'));
-  // The server runs as the OS user postgres, which must own its data and socket folders.
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
-  chownSync(dir, uid, gid);
-  port = await freePort();
-  asPostgres('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c shared_preload_libraries=pg_stat_statements -c fsync=off`;
-  asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
-  url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  cluster = await startCluster();
+  url = cluster.url();
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   await c.query('CREATE EXTENSION pg_stat_statements');
@@ -58,13 +25,11 @@ beforeAll(async () => {
   // Three calls of a statement over the 300 ms read budget, many calls of a fast one.
   for (let i = 0; i < 3; i++) await c.query('SELECT pg_sleep(0.31), count(*) FROM items');
   for (let i = 0; i < 120; i++) await c.query('SELECT id FROM items WHERE id = $1', [i]);
+  for (let i = 0; i < 5; i++) await c.query('SELECT count(*) FROM items');
   await c.end();
 }, 90_000);
 
-afterAll(() => {
-  if (existsSync(join(dir, 'data', 'postmaster.pid'))) asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
 describe('pg_stat_statements (own cluster)', () => {
   it('reads normalised statements and flags the one over the read budget', async () => {
@@ -80,6 +45,21 @@ describe('pg_stat_statements (own cluster)', () => {
 
     const r = slowStatement.audit({ database: a }, { config: configSchema.parse({}), now: 0 });
     expect(r.findings.map((f) => [f.rule, f.severity, (f.evidence as { query: string }).query])).toEqual([['db/slow-statement', 'high', sleepy.query]]);
+  });
+
+  it('db explain plans the top statements; placeholders need PostgreSQL 16 (GENERIC_PLAN) or --query', async () => {
+    const r = await explainStatements(url, { top: 10 });
+    const count = r.statements.find((s) => s.query === 'SELECT count(*) FROM items')!;
+    expect(count).toMatchObject({ source: 'pg_stat_statements', calls: 5, hints: [] });
+    expect(count.plan[0]).toMatch(/^Aggregate/);
+    const lookup = r.statements.find((s) => s.query.includes('WHERE id = $1'))!;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const version = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
+    await c.end();
+    if (version < 160000) expect(lookup.error).toMatch(/PostgreSQL < 16 cannot plan it generically/);
+    else expect(lookup.plan[0]).toMatch(/Index Only Scan|Index Scan|Seq Scan/);
+    expect((await explainStatements(url, { top: 10, analyze: true })).statements.find((s) => s.query.includes('WHERE id = $1'))!.error).toMatch(/ANALYZE needs real values/);
   });
 
   it('clears after the statistics no longer show the slow statement', async () => {

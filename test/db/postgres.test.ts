@@ -155,11 +155,11 @@ describe('bad input: clear messages, never the password', () => {
   });
 });
 
-describe('performance', () => {
+describe('a large schema (timing lives in bench/db.ts, `npm run bench:db`)', () => {
   const PERF_DB = `lr_perf_${suffix}`;
   afterAll(() => sql('postgres', `DROP DATABASE IF EXISTS ${PERF_DB} WITH (FORCE)`));
 
-  it('audits a schema of 200 tables and 500 indexes in under 3 s', async () => {
+  it('reads a schema of 200 tables and 500 indexes completely', async () => {
     await sql('postgres', `CREATE DATABASE ${PERF_DB}`);
     // One DO block keeps the setup to a single round trip.
     await sql(
@@ -169,10 +169,8 @@ describe('performance', () => {
          IF i <= 150 THEN EXECUTE format('CREATE INDEX t%s_a ON t%s (a)', i, i); EXECUTE format('CREATE INDEX t%s_ab ON t%s (a, b)', i, i); END IF;
        END LOOP; END $$`,
     );
-    const t0 = performance.now();
     const a = await auditDatabaseUrl(`postgres://postgres@${HOST}/${PERF_DB}`);
     const fs = findings(a);
-    expect(performance.now() - t0).toBeLessThan(3000);
     expect([a.tables.length, a.indexes.length]).toEqual([200, 500]);
     expect(fs.filter((f) => f.rule === 'db/duplicate-index')).toHaveLength(150);
     expect(fs.filter((f) => f.rule === 'db/missing-fk-index')).toHaveLength(200);

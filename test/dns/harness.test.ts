@@ -2,7 +2,9 @@
  * The DNS family end to end through the engine: a real DNS server with a zone per scenario, a
  * real RDAP server (HTTP on loopback), one HTTPS server every resolving name is routed to.
  * Bad input rides along: upper case and a trailing dot in config, an IDN in Unicode, a wildcard,
- * a CNAME loop, SERVFAIL and a server that never answers.
+ * a CNAME loop, SERVFAIL and a server that never answers. A plain HTTP server on 127.0.0.43 plays
+ * GitHub Pages for two names CNAMEd to *.github.io (one unclaimed, one with content) and a
+ * Cloudflare-fronted Vercel app for api.shop.test (edge and hosting in the domain map).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type DnsServerHandle } from '../../src/harness/dns-server.js';
@@ -15,6 +17,7 @@ import { family as tlsFamily } from '../../src/audits/tls/index.js';
 import targetsGatherer from '../../src/gather/targets.js';
 import dnsGatherer, { zoneGatherer } from '../../src/gather/dns.js';
 import tlsGatherer from '../../src/gather/tls.js';
+import edgeGatherer from '../../src/gather/edge.js';
 import rdapGatherer from '../../src/gather/rdap.js';
 import { configSchema, type LaunchreadyConfigInput } from '../../src/config/schema.js';
 import { toNetOptions } from '../../src/config/net-options.js';
@@ -25,10 +28,11 @@ import type { DomainMap } from '../../src/audits/dns/domain-map.js';
 
 const DAY = 86_400_000;
 // Only the families and gatherers under test (other families may be mid-change in the tree).
-const registry = buildRegistry([dnsFamily, tlsFamily], [targetsGatherer, dnsGatherer, tlsGatherer, zoneGatherer, rdapGatherer] as Gatherer[]);
+const registry = buildRegistry([dnsFamily, tlsFamily], [targetsGatherer, dnsGatherer, tlsGatherer, zoneGatherer, rdapGatherer, edgeGatherer] as Gatherer[]);
 let dns: DnsServerHandle;
 let https: ServerHandle;
 let rdap: ServerHandle;
+let pages: ServerHandle;
 let rdapMode: 'ok' | 'garbage' = 'ok';
 const now = Date.now();
 
@@ -36,6 +40,22 @@ beforeAll(async () => {
   const ca = await createCertAuthority({ name: 'DNS Test Root' });
   const cert = await ca.issue({ names: ['shop.test', '*.shop.test'] });
   https = await startHttpsServer({ host: '127.0.0.41', cert, handler: (_q, r) => r.end('ok') });
+  pages = await startHttpServer({
+    host: '127.0.0.43',
+    handler: (req, res) => {
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+      if (host === 'pages.shop.test') {
+        res.writeHead(404, { 'content-type': 'text/html', server: 'GitHub.com' });
+        return res.end('<!DOCTYPE html><title>Site not found &middot; GitHub Pages</title><h1>404</h1><p><strong>There isn&#39;t a GitHub Pages site here.</strong></p>');
+      }
+      if (host === 'api.shop.test') {
+        res.writeHead(200, { 'content-type': 'application/json', 'cf-ray': '8f00-FRA', server: 'cloudflare', 'x-vercel-id': 'fra1::abc' });
+        return res.end('{"ok":true}');
+      }
+      res.writeHead(200, { 'content-type': 'text/html', server: 'GitHub.com' });
+      res.end('<!doctype html><title>Shop blog</title><h1>Shop blog</h1>');
+    },
+  });
   rdap = await startHttpServer({
     host: '127.0.0.42',
     handler: (req, res) => {
@@ -78,6 +98,11 @@ beforeAll(async () => {
       'old.shop.test': [{ type: 'CNAME', value: 'staging.shop.test' }],
       'beta.shop.test': [{ type: 'A', value: '127.0.0.50' }],
       'preview.shop.test': [{ type: 'CNAME', value: 'shop-git-main-acme.vercel.app' }],
+      // Resolve, but GitHub Pages (our server on 127.0.0.43) has no site for one of them.
+      'pages.shop.test': [{ type: 'CNAME', value: 'shop-docs.github.io' }],
+      'shop-docs.github.io': [{ type: 'A', value: '127.0.0.43' }],
+      'blog.shop.test': [{ type: 'CNAME', value: 'shop-blog.github.io' }],
+      'shop-blog.github.io': [{ type: 'A', value: '127.0.0.43' }],
       'shop-git-main-acme.vercel.app': [{ type: 'A', value: '127.0.0.51' }],
       'loop.shop.test': [{ type: 'CNAME', value: 'loop2.shop.test' }],
       'loop2.shop.test': [{ type: 'CNAME', value: 'loop.shop.test' }],
@@ -87,13 +112,17 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all([dns?.close(), https?.close(), rdap?.close()]);
+  await Promise.all([dns?.close(), https?.close(), rdap?.close(), pages?.close()]);
 });
 
 async function run(domains: Record<string, unknown>, timeoutMs = 1500): Promise<Report> {
   const input: LaunchreadyConfigInput = {
     domains: domains as LaunchreadyConfigInput['domains'],
-    network: { resolver: dns.address, connectTo: [`:443:127.0.0.41:${https.port}`], timeoutMs },
+    network: {
+      resolver: dns.address,
+      connectTo: [`:443:127.0.0.41:${https.port}`, ...['pages', 'blog', 'api'].map((n) => `${n}.shop.test:80:127.0.0.43:${pages.port}`)],
+      timeoutMs,
+    },
   };
   const config = configSchema.parse(input);
   const net = createNet(await toNetOptions(config, process.cwd()));
@@ -112,23 +141,30 @@ describe('dns family through the harness', () => {
     report = await run(
       {
         apex: 'SHOP.test.',
-        subdomains: ['API.shop.test.', 'bücher', 'x.wild', 'store', 'old', 'beta', 'preview', 'loop', 'broken', 'slow'],
+        subdomains: ['API.shop.test.', 'bücher', 'x.wild', 'store', 'old', 'beta', 'preview', 'loop', 'broken', 'slow', 'pages', 'blog'],
         staging: ['staging.shop.test', '10.9.0.0/16'],
         rdap: `${rdap.url}/rdap/`,
       },
-      // Generous for handshakes on a loaded 2-core machine; the silent DNS name costs two tries of it.
-      1500,
+      // Generous for handshakes on a loaded 2-core machine (the edge gatherer's http/https fetches
+      // share it with the TLS probes); the silent DNS name costs two tries of it.
+      3000,
     );
     // Bounded even with a silent DNS name: one timeout per try, tries in parallel.
-    expect(Date.now() - started).toBeLessThan(8_000);
-  }, 15_000);
+    expect(Date.now() - started).toBeLessThan(14_000);
+  }, 25_000);
 
   const found = () => report.findings.map((f) => [f.id, f.target, f.severity]);
 
-  it('fires dns/dangling-cname with the provider', () => {
-    const f = report.findings.find((x) => x.id === 'dns/dangling-cname');
-    expect(f).toMatchObject({ target: 'store.shop.test', evidence: { provider: 'Shopify', danglingTarget: 'market-shop.myshopify.com', rcode: 'NXDOMAIN' } });
-    expect(report.findings.filter((x) => x.id === 'dns/dangling-cname')).toHaveLength(1);
+  it('fires dns/dangling-cname with the provider: NXDOMAIN, and a provider page saying "not claimed"', () => {
+    const f = report.findings.filter((x) => x.id === 'dns/dangling-cname');
+    expect(f.find((x) => x.target === 'store.shop.test')).toMatchObject({ evidence: { provider: 'Shopify', danglingTarget: 'market-shop.myshopify.com', rcode: 'NXDOMAIN' } });
+    expect(f.find((x) => x.target === 'pages.shop.test')).toMatchObject({
+      severity: 'blocker',
+      evidence: { provider: 'GitHub Pages', danglingTarget: 'shop-docs.github.io', status: 404, url: 'http://pages.shop.test/', notFoundSignature: "There isn't a GitHub Pages site here." },
+    });
+    // blog.shop.test: same provider, same server, real content -> quiet.
+    expect(f.map((x) => x.target).sort()).toEqual(['pages.shop.test', 'store.shop.test']);
+    expect(pages.requests.some((r) => r.headers.host?.startsWith('blog.shop.test'))).toBe(true);
   });
 
   it('fires dns/points-to-staging: blocker when declared, medium for look-alikes and shared addresses', () => {
@@ -162,6 +198,10 @@ describe('dns family through the harness', () => {
     expect(by['xn--bcher-kva.shop.test']).toMatchObject({ unicode: 'bücher.shop.test', role: 'subdomain' });
     expect(by['loop.shop.test']).toMatchObject({ cnameLoop: true, addresses: [] });
     expect(by['preview.shop.test']).toMatchObject({ hosting: { provider: 'Vercel', via: 'cname' } });
+    // Edge and hosting from the responses: Cloudflare in front of a Vercel app, GitHub Pages by CNAME.
+    expect(by['api.shop.test']).toMatchObject({ hosting: { provider: 'Vercel', via: 'header', match: 'x-vercel-id' }, edge: { provider: 'Cloudflare', by: 'header cf-ray' } });
+    expect(by['blog.shop.test']).toMatchObject({ hosting: { provider: 'GitHub Pages', via: 'cname' } });
+    expect(by['blog.shop.test']!.edge).toBeUndefined();
     expect(by['broken.shop.test']).toMatchObject({ rcode: 'SERVFAIL' });
     expect(by['slow.shop.test']!.rcode).toBe('TIMEOUT');
   });

@@ -8,7 +8,7 @@ import { TAKEOVER_PROVIDERS, matchTakeoverProvider } from '../../src/audits/dns/
 import { dnsProviderOf, hostingOf } from '../../src/audits/dns/hosting.js';
 import { globToRegExp, parseStaging, previewLike } from '../../src/audits/dns/staging.js';
 import { buildDomainMap } from '../../src/audits/dns/domain-map.js';
-import { answer, cert, dnsInfo, DAY_MS, NOW, tlsSummary } from '../helpers/builders.js';
+import { answer, cert, dnsInfo, DAY_MS, edgeProbe, exchange, NOW, tlsSummary } from '../helpers/builders.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { DnsNameInfo, NameTargets, RdapFacts, ZoneFacts } from '../../src/gather/artifacts.js';
 
@@ -36,7 +36,7 @@ describe('dns/dangling-cname', () => {
     ['a two-hop chain through our own name to Shopify', dangles('shop.example.com', ['shop.example.net', 'market-shop.myshopify.com']), 'Shopify'],
     ['a CNAME to an unknown provider', dangles('old.example.com', ['gone.example.org']), undefined],
   ])('fires for %s', (_n, info, provider) => {
-    const r = dangling.audit({ dns: [info] }, ctxWith());
+    const r = dangling.audit({ dns: [info], edge: [] }, ctxWith());
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]).toMatchObject({ rule: 'dns/dangling-cname', target: info.name, evidence: { rcode: 'NXDOMAIN', danglingTarget: info.finalName } });
     expect(r.findings[0]!.evidence!.provider).toBe(provider);
@@ -49,13 +49,14 @@ describe('dns/dangling-cname', () => {
     ['a CNAME whose target times out (inconclusive)', dangles('t.example.com', ['x.herokuapp.com'], 'TIMEOUT')],
     ['a CNAME loop (no takeover possible)', { ...dangles('loop.example.com', ['a.example.com']), cnameChain: [{ from: 'loop.example.com', to: 'a.example.com' }, { from: 'a.example.com', to: 'loop.example.com' }] }],
   ])('stays quiet for %s', (_n, info) => {
-    expect(dangling.audit({ dns: [info] }, ctxWith()).findings).toEqual([]);
+    expect(dangling.audit({ dns: [info], edge: [] }, ctxWith()).findings).toEqual([]);
   });
   it('has one row with a source for every provider the issue names', () => {
     for (const p of ['GitHub Pages', 'Heroku', 'AWS S3 website', 'Azure App Service', 'Azure Cloud Services', 'Azure Traffic Manager', 'Netlify', 'Vercel', 'Fastly', 'Shopify', 'Zendesk', 'Ghost', 'Webflow', 'Surge.sh', 'Bitbucket', 'Pantheon', 'Unbounce']) {
       const rows = TAKEOVER_PROVIDERS.filter((r) => r.provider === p);
       expect(rows, p).toHaveLength(1);
-      expect(rows[0]!.notFound.length, p).toBeGreaterThan(3);
+      expect(rows[0]!.nxdomain || rows[0]!.body.every((b) => b.length > 3), p).toBe(true);
+      expect(rows[0]!.nxdomain || rows[0]!.body.length > 0, p).toBe(true);
       expect(rows[0]!.source, p).toMatch(/^https:\/\//);
     }
     expect(matchTakeoverProvider('Contoso.CloudApp.net.')?.provider).toBe('Azure Cloud Services');
@@ -63,8 +64,77 @@ describe('dns/dangling-cname', () => {
   });
 });
 
+describe('dns/dangling-cname from the provider\'s "not claimed" page', () => {
+  /** A name CNAMEd to a provider name that resolves, with what http:// of our name answered. */
+  const onProvider = (name: string, target: string) => dnsInfo(name, { cname: [target], addresses: ['185.199.108.153'] });
+  const served = (name: string, status: number, body: string, o: { finalUrl?: string } = {}) =>
+    edgeProbe(name, { http: { status, body, finalUrl: o.finalUrl ?? `http://${name}/`, redirects: [] }, https: { status: 0, body: '', error: { code: 'TLS', message: 'hostname mismatch' } } });
+  const run = (info: DnsNameInfo, probe: ReturnType<typeof served>) => dangling.audit({ dns: [info], edge: [probe] }, ctxWith()).findings;
+  it.each([
+    ['GitHub Pages (404, apostrophe as an entity)', 'docs.example.com', 'example.github.io', 404, '<h1>404</h1><p>There isn&#39;t a GitHub Pages site here.</p>', 'GitHub Pages', 'blocker'],
+    ['Heroku "No such app" on a 404', 'api.example.com', 'old-app.herokuapp.com', 404, '<iframe src="//www.herokucdn.com/error-pages/no-such-app.html"></iframe>', 'Heroku', 'blocker'],
+    ['an S3 website endpoint with NoSuchBucket', 'assets.example.com', 'assets.example.com.s3-website-us-east-1.amazonaws.com', 404, '<Error><Code>NoSuchBucket</Code></Error>', 'AWS S3 website', 'blocker'],
+    ['Netlify with a request id', 'www.example.com', 'shop.netlify.app', 404, 'Not Found - Request ID: 01HX', 'Netlify', 'blocker'],
+    ['Vercel DEPLOYMENT_NOT_FOUND (not takeover-prone: medium)', 'app.example.com', 'shop.vercel.app', 404, 'The deployment could not be found on Vercel. DEPLOYMENT_NOT_FOUND', 'Vercel', 'medium'],
+    ['Fastly unknown domain on a 500', 'cdn.example.com', 'example.global.fastly.net', 500, 'Fastly error: unknown domain: cdn.example.com', 'Fastly', 'medium'],
+    ['Shopify on a 200 (specific signature)', 'shop.example.com', 'market-shop.myshopify.com', 200, 'Sorry, this shop is currently unavailable.', 'Shopify', 'blocker'],
+    ['Zendesk help center closed', 'help.example.com', 'acme.zendesk.com', 404, 'Help Center Closed', 'Zendesk', 'medium'],
+    ['Ghost', 'blog.example.com', 'acme.ghost.io', 404, 'The thing you were looking for is no longer here, or never was', 'Ghost', 'blocker'],
+    ['Webflow with a typographic apostrophe', 'site.example.com', 'proxy-ssl.webflow.com', 404, 'The page you are looking for doesn\u2019t exist or has been moved.', 'Webflow', 'blocker'],
+  ])('fires for %s', (_n, name, target, status, body, provider, severity) => {
+    const f = run(onProvider(name, target), served(name, status, body));
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ rule: 'dns/dangling-cname', target: name, evidence: { provider, status, url: `http://${name}/`, danglingTarget: target } });
+    expect(f[0]!.severity ?? 'blocker').toBe(severity);
+  });
+  it.each([
+    ['a GitHub Pages site with content', onProvider('docs.example.com', 'example.github.io'), served('docs.example.com', 200, '<h1>Docs</h1>')],
+    ['a short signature on a 200 page (site copy, not the provider page)', onProvider('api.example.com', 'x.herokuapp.com'), served('api.example.com', 200, 'No such app? Build one with our API.')],
+    ['the signature on a page reached by redirect to another name', onProvider('docs.example.com', 'example.github.io'), served('docs.example.com', 404, "There isn't a GitHub Pages site here.", { finalUrl: 'http://www.example.com/' })],
+    ['the signature of another provider', onProvider('docs.example.com', 'example.github.io'), served('docs.example.com', 404, 'No such app')],
+    ['a provider known only by NXDOMAIN that answers', onProvider('app.example.com', 'contoso.azurewebsites.net'), served('app.example.com', 404, 'Not found')],
+    ['a CNAME to a name outside the table', onProvider('x.example.com', 'lb.example.net'), served('x.example.com', 404, "There isn't a GitHub Pages site here.")],
+  ])('stays quiet for %s', (_n, info, probe) => {
+    expect(run(info, probe)).toEqual([]);
+  });
+});
+
+describe('hosting from response headers, edge in the domain map', () => {
+  it('recognises the platform by its header when DNS does not tell', () => {
+    expect(hostingOf({ cnames: [], addresses: ['198.51.100.1'], headers: [{ 'x-vercel-id': 'fra1::abc' }] })).toEqual({ provider: 'Vercel', via: 'header', match: 'x-vercel-id' });
+    expect(hostingOf({ cnames: [], addresses: ['198.51.100.1'], headers: [{ via: '1.1 vegur' }] })).toMatchObject({ provider: 'Heroku', via: 'header' });
+    expect(hostingOf({ cnames: ['x.onrender.com'], addresses: [], headers: [{ 'x-vercel-id': 'x' }] })).toMatchObject({ provider: 'Render', via: 'cname' });
+    expect(hostingOf({ cnames: [], addresses: ['198.51.100.1'], headers: [{ server: 'nginx' }] })).toBeUndefined();
+  });
+  it('puts the edge provider and header-based hosting of each name in the map', () => {
+    const probes = [
+      edgeProbe('example.com', { https: { headers: { 'cf-ray': '8a-FRA', server: 'cloudflare' } } }),
+      edgeProbe('www.example.com', { https: { headers: { 'x-vercel-id': 'fra1::x', server: 'Vercel' } } }),
+      edgeProbe('api.example.com', { https: { headers: { server: 'nginx' } } }),
+    ];
+    const map = buildDomainMap(
+      targets(['example.com', 'www.example.com', 'api.example.com', 'gone.example.com']),
+      [dnsInfo('example.com', { addresses: ['104.16.1.1'] }), dnsInfo('www.example.com', { addresses: ['198.51.100.9'] }), dnsInfo('api.example.com'), dnsInfo('gone.example.com', { addresses: [], rcode: 'NXDOMAIN' })],
+      zone(),
+      [],
+      NOW,
+      probes,
+    );
+    const by = Object.fromEntries(map.names.map((n) => [n.name, n]));
+    expect(by['example.com']).toMatchObject({ hosting: { provider: 'Cloudflare', via: 'address' }, edge: { provider: 'Cloudflare', by: 'header cf-ray' } });
+    expect(by['www.example.com']).toMatchObject({ hosting: { provider: 'Vercel', via: 'header' }, edge: { provider: 'Vercel', by: 'header x-vercel-id' } });
+    expect(by['api.example.com']!.edge).toBeUndefined();
+    expect(by['gone.example.com']!.edge).toBeUndefined();
+  });
+  it('renders the edge column in Markdown', async () => {
+    const { renderDomainMapMarkdown } = await import('../../src/report/domain-map.js');
+    const map = buildDomainMap(targets(['example.com']), [dnsInfo('example.com', { addresses: ['198.51.100.9'] })], zone(), [], NOW, [edgeProbe('example.com', { https: { headers: { 'x-amz-cf-id': 'abc' } } })]);
+    expect(renderDomainMapMarkdown(map)).toContain('| example.com | NOERROR | – | 198.51.100.9 | – | Amazon CloudFront (header x-amz-cf-id) |');
+  });
+});
+
 describe('dns/points-to-staging', () => {
-  const run = (info: DnsNameInfo, stagingCfg: string[], z = zone()) => staging.audit({ targets: targets([info.name]), dns: [info], zone: z, tls: [] }, ctxWith({ staging: stagingCfg })).findings;
+  const run = (info: DnsNameInfo, stagingCfg: string[], z = zone()) => staging.audit({ targets: targets([info.name]), dns: [info], zone: z, tls: [], edge: [] }, ctxWith({ staging: stagingCfg })).findings;
   it.each([
     ['a CNAME to a declared staging host', dnsInfo('app.example.com', { cname: ['staging.example.com'] }), ['staging.example.com'], 'blocker'],
     ['a CNAME matching a declared pattern', dnsInfo('app.example.com', { cname: ['myapp.vercel.app'] }), ['*.vercel.app'], 'blocker'],
@@ -98,7 +168,7 @@ describe('dns/points-to-staging', () => {
     expect(run(info, cfg)).toEqual([]);
   });
   it('publishes the domain map in metrics', () => {
-    const r = staging.audit({ targets: targets(['example.com']), dns: [dnsInfo('example.com', { addresses: ['76.76.21.21'] })], zone: zone(), tls: [] }, ctxWith());
+    const r = staging.audit({ targets: targets(['example.com']), dns: [dnsInfo('example.com', { addresses: ['76.76.21.21'] })], zone: zone(), tls: [], edge: [] }, ctxWith());
     expect((r.metrics!.domainMap as { names: unknown[] }).names).toHaveLength(1);
   });
 });
@@ -230,8 +300,8 @@ describe('domain map as Markdown', () => {
     const { renderDomainMapMarkdown } = await import('../../src/report/domain-map.js');
     const map = buildDomainMap(targets(['example.com', 'www.example.com']), [dnsInfo('example.com'), dnsInfo('www.example.com', { cname: ['x|y.vercel.app'] })], zone(), [tlsSummary('example.com', { daysLeft: 40 })], NOW);
     const md = renderDomainMapMarkdown(map);
-    expect(md).toContain('| name | DNS | CNAME chain | addresses | hosting | final URL (from http://) | redirect chain | certificate |');
-    expect(md).toContain('| example.com | NOERROR | – | 203.0.113.10 | – | – | – | Example CA, 40 days left |');
+    expect(md).toContain('| name | DNS | CNAME chain | addresses | hosting | edge | final URL (from http://) | redirect chain | certificate |');
+    expect(md).toContain('| example.com | NOERROR | – | 203.0.113.10 | – | – | – | – | Example CA, 40 days left |');
     // with the edge audit's map, where each name lands
     const withEdge = renderDomainMapMarkdown(map, { 'example.com': { finalUrl: 'https://www.example.com/', chain: ['301 http://example.com/', '200 https://www.example.com/'] } });
     expect(withEdge).toContain('| https://www.example.com/ | 301 http://example.com/ → 200 https://www.example.com/ |');

@@ -154,7 +154,7 @@ describe('deploy family end to end on the demo', () => {
     }
   }
 
-  it('flawed: failing health dependency, stale stylesheet and no CI build; the smoke flow still passes', async () => {
+  it('flawed: failing health dependency, stale stylesheet, no CI build, reset mail never sent; the core flow still passes', async () => {
     const { report, smoke } = await auditDemo(true);
     const found = report.findings.map((f) => [f.id, f.target]);
     expect(found).toContainEqual(['deploy/health-failing', 'https://www.market.test/api/health']);
@@ -162,8 +162,12 @@ describe('deploy family end to end on the demo', () => {
     expect(found).toContainEqual(['deploy/no-ci-build', '.']);
     expect(report.findings.find((f) => f.id === 'deploy/health-failing')!.evidence).toMatchObject({ problem: 'non-2xx', status: 503, failing: ['mail'] });
     expect(report.findings.find((f) => f.id === 'deploy/stale-assets')!.evidence).toMatchObject({ broken: [{ url: 'https://www.market.test/assets/app.2b7e40.css', problem: 'status 404' }] });
-    expect(report.passed).toEqual(expect.arrayContaining(['deploy/smoke-failed', 'deploy/no-rollback-path']));
-    expect(smoke.ok).toBe(true);
+    expect(report.passed).toEqual(expect.arrayContaining(['deploy/no-rollback-path']));
+    // The flawed app accepts the reset request but its production env has no SMTP settings.
+    expect(report.findings.filter((f) => f.id === 'deploy/smoke-failed').map((f) => f.target)).toEqual(['flow:reset']);
+    expect(report.findings.find((f) => f.id === 'deploy/smoke-failed')!.evidence).toMatchObject({ step: 'reset-mail' });
+    expect(smoke.ok).toBe(false);
+    expect(smoke.results[0]!.steps.every((s) => s.outcome === 'passed')).toBe(true);
     expect(smoke.results[0]!.cleanup[0]!.outcome).toBe('passed');
   });
 
@@ -173,6 +177,7 @@ describe('deploy family end to end on the demo', () => {
     expect(report.passed.sort()).toEqual(['deploy/health-failing', 'deploy/no-ci-build', 'deploy/no-rollback-path', 'deploy/smoke-failed', 'deploy/stale-assets']);
     expect(smoke.findings).toEqual([]);
     expect(smoke.results[0]!.steps.map((s) => s.outcome)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
+    expect(smoke.results[1]!.steps.map((s) => [s.name, s.outcome])).toEqual([['request-reset', 'passed'], ['reset-mail', 'passed'], ['open-link', 'passed']]);
   });
 });
 

@@ -5,7 +5,8 @@
  * nor Chromium's own background services can reach the network (see DEPENDENCIES.md #11).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.LAUNCHREADY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -33,4 +34,24 @@ export async function launchBrowser(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A page opened from a file, with everything that should not happen recorded. */
+export interface WatchedPage {
+  page: Page;
+  /** Every URL requested (a self-contained page requests only itself). */
+  requests: string[];
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+}
+
+/** Opens a local file in a new page of `browser`, recording requests and errors. */
+export async function openFile(browser: Browser, file: string): Promise<WatchedPage> {
+  const page = await browser.newPage();
+  const watched: WatchedPage = { page, requests: [], errors: [] };
+  page.on('console', (m) => m.type() === 'error' && watched.errors.push(m.text()));
+  page.on('pageerror', (e) => watched.errors.push(e.message));
+  page.on('request', (r) => watched.requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href);
+  return watched;
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertAuthority } from '../../src/harness/certs.js';
 import { startDnsServer, type DnsServerHandle } from '../../src/harness/dns-server.js';
 import { startHttpsServer, type ServerHandle } from '../../src/harness/http-servers.js';
-import { runCheck } from '../../src/monitor/checks.js';
+import { checkTarget, runCheck } from '../../src/monitor/checks.js';
 import { monitorCheckSchema } from '../../src/monitor/config-schema.js';
 import { monitorCheckOnce } from '../../src/monitor/monitor.js';
 import { createNet, defaultNetOptions } from '../../src/net/index.js';
@@ -18,6 +18,7 @@ import { config, startTarget, type Target } from './helpers.js';
 const DAY = 86_400_000;
 const REDIS = 'redis://127.0.0.1:6379';
 const PG = 'postgres://postgres@127.0.0.1:5432/postgres';
+const MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 let target: Target;
 let soon: ServerHandle;
@@ -71,6 +72,8 @@ describe('check kinds', () => {
     ['dns record equals the expected address', () => ({ kind: 'dns', host: 'shop.test', conditions: ['[DNS_RCODE] == NOERROR', '[BODY] == 127.0.0.9'] })],
     ['tcp port open', () => ({ kind: 'tcp', host: '127.0.0.1', port: target.port })],
     ['postgres query', () => ({ kind: 'postgres', url: PG, query: 'SELECT 42 AS answer', conditions: ['[CONNECTED] == true', '[BODY].answer == 42', '[ROWS] == 1'] })],
+    ['mysql query (MariaDB)', () => ({ kind: 'mysql', url: MYSQL, query: 'SELECT 42 AS answer, COUNT(*) AS n FROM information_schema.schemata', conditions: ['[CONNECTED] == true', '[BODY].answer == 42', '[BODY].n > 0', '[ROWS] == 1', '[RESPONSE_TIME] < 2000'] })],
+    ['mysql default condition', () => ({ kind: 'mysql', url: MYSQL })],
     ['redis queue depth under a limit', () => ({ kind: 'redis', url: REDIS, queue, conditions: ['[CONNECTED] == true', '[QUEUE_DEPTH] < 10'] })],
   ])('passes: %s', async (_n, c) => {
     const r = await run(c());
@@ -85,6 +88,10 @@ describe('check kinds', () => {
     ['dns name gone', () => ({ kind: 'dns', host: 'gone.shop.test' }), '[DNS_RCODE] (NXDOMAIN) == NOERROR'],
     ['tcp port closed', () => ({ kind: 'tcp', host: '127.0.0.1', port: 1 }), '[CONNECTED] (false) == true'],
     ['postgres wrong database', () => ({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/no_such_db_lr' }), '[CONNECTED] (false) == true'],
+    ['mysql query result other than expected', () => ({ kind: 'mysql', url: MYSQL, query: 'SELECT 42 AS answer', conditions: ['[BODY].answer == 41'] }), '[BODY].answer (42) == 41'],
+    ['mysql rows other than expected', () => ({ kind: 'mysql', url: MYSQL, query: 'SELECT 1 AS x UNION ALL SELECT 2', conditions: ['[ROWS] == 1'] }), '[ROWS] (2) == 1'],
+    ['mysql unknown database', () => ({ kind: 'mysql', url: 'mysql://root@127.0.0.1:3306/no_such_db_lr' }), '[CONNECTED] (false) == true'],
+    ['mysql unreachable', () => ({ kind: 'mysql', url: 'mysql://root@127.0.0.1:1/' }), '[CONNECTED] (false) == true'],
     ['redis queue too deep', () => ({ kind: 'redis', url: REDIS, queue, conditions: ['[QUEUE_DEPTH] < 2'] }), '[QUEUE_DEPTH] (3) < 2'],
     ['redis unreachable', () => ({ kind: 'redis', url: 'redis://127.0.0.1:1' }), '[CONNECTED] (false) == true'],
     ['flow without an engine', () => ({ kind: 'flow', flow: 'checkout' }), '[CONNECTED] (false) == true'],
@@ -92,6 +99,14 @@ describe('check kinds', () => {
     const r = await run(c());
     expect(r.ok).toBe(false);
     expect(r.conditions.find((x) => !x.success)?.display).toContain(display);
+  });
+
+  it('masks the password of a mysql URL in the error and target', async () => {
+    const r = await run({ kind: 'mysql', url: 'mysql://root:wr0ngPassw0rd@127.0.0.1:3306/' });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/^MYSQL: /);
+    expect(JSON.stringify(r)).not.toContain('wr0ngPassw0rd');
+    expect(checkTarget(check({ kind: 'mysql', url: 'mysql://root:wr0ngPassw0rd@127.0.0.1:3306/' }))).not.toContain('wr0ngPassw0rd');
   });
 
   it('records masked error context for a failing http check', async () => {

@@ -10,6 +10,7 @@ describe('monitor config', () => {
         checks: [
           { id: 'a', kind: 'tcp', host: 'h', conditions: ['[STATUS] == 200'] },
           { id: 'a', kind: 'http', parent: 'nope' },
+          { id: 'm', kind: 'mysql', conditions: ['[QUEUE_DEPTH] < 3'] },
         ],
         channels: { slack: { type: 'slack', webhookUrl: 'https://hooks.example.com/x' } },
         escalation: { steps: [{ after: '10 minutes', notify: ['pager'] }] },
@@ -25,11 +26,20 @@ describe('monitor config', () => {
         'monitor.checks.1.id: duplicate check id "a"',
         'monitor.checks.1.url: a http check needs url',
         'monitor.checks.1.parent: unknown parent check "nope"',
+        'monitor.checks.2.url: a mysql check needs url',
+        expect.stringMatching(/^monitor\.checks\.2\.conditions: condition "\[QUEUE_DEPTH\] < 3": a mysql check does not produce \[QUEUE_DEPTH\]/),
         'monitor.escalation.steps.0.notify.0: unknown channel "pager"; defined: slack',
         'monitor.slos.0: an SLO needs availability or latency',
         'monitor.slos.0.checks.0: unknown check "zzz"',
       ]),
     );
+  });
+
+  it('tells a PostgreSQL store from a SQLite file, and takes the schema from the URL', async () => {
+    const { isPostgresUrl, parseStoreUrl } = await import('../../src/monitor/postgres.js');
+    expect(['postgres://u@h/db', 'postgresql://h/db', '.launchready/monitor.db', ':memory:'].map(isPostgresUrl)).toEqual([true, true, false, false]);
+    expect(parseStoreUrl('postgres://u:p@h:5432/db?schema=mon&sslmode=require')).toEqual({ url: 'postgres://u:p@h:5432/db?sslmode=require', schema: 'mon' });
+    expect(configSchema.parse({ monitor: {} }).monitor!.standbyPoll).toBe('5s');
   });
 
   it('rejects a bad duration with an example', () => {

@@ -141,3 +141,85 @@ describe('dashboard in Chromium', () => {
     }
   });
 });
+
+/**
+ * Charts: a check with 24 h of stored runs (one per 16-minute bucket, a failure in bucket 10, a gap
+ * over buckets 20-24, a half-failed bucket 30, response time 100 + bucket ms) rendered as an uptime
+ * bar and a sparkline; the SVG must show exactly those numbers.
+ */
+describe('dashboard charts', () => {
+  const BUCKET = 16 * MIN;
+  const NOW = T0 + 5 * MIN;
+  const SINCE = T0 - 24 * 60 * MIN + BUCKET; // first of the 90 buckets; bucket 89 starts at T0
+  function chartScenario() {
+    const m = config({ monitor: { checks: [{ id: 'shop', name: 'Shop', kind: 'http', url: `${target.url}/` }] } }).monitor!;
+    const store = new SqliteStore(':memory:');
+    const fail = { conditions: [{ condition: '[STATUS] == 200', display: '[STATUS] (500) == 200', success: false }] };
+    store.transaction(() => {
+      for (let i = 0; i < 90; i++) {
+        if (i >= 20 && i <= 24) continue;
+        const at = SINCE + i * BUCKET + MIN;
+        store.recordRun({ checkId: 'shop', at, ok: i !== 10, durationMs: 100 + i, conditions: [], ...(i === 10 ? fail : {}) });
+        if (i === 30) store.recordRun({ checkId: 'shop', at: at + MIN, ok: false, durationMs: 300, ...fail });
+      }
+      // Older than the window: must not appear.
+      store.recordRun({ checkId: 'shop', at: SINCE - 2 * BUCKET, ok: false, durationMs: 9999, ...fail });
+    });
+    return { m, store };
+  }
+  const expected = Array.from({ length: 90 }, (_, i) => {
+    if (i >= 20 && i <= 24) return { total: 0, ok: 0, cls: 'seg-none', avg: '' };
+    if (i === 10) return { total: 1, ok: 0, cls: 'seg-down', avg: String(110) };
+    if (i === 30) return { total: 2, ok: 1, cls: 'seg-partial', avg: String(Math.round((130 + 300) / 2)) };
+    return { total: 1, ok: 1, cls: 'seg-ok', avg: String(100 + i) };
+  });
+  const uptime = (90 - 5 - 1) / (85 + 1); // 84 of 86 runs up
+
+  it('renders an uptime bar and a sparkline from the stored rollups (in-process)', async () => {
+    const { m, store } = chartScenario();
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => NOW });
+    const home = await app.inject({ url: '/', headers: { cookie: await login(app) } });
+    const bar = /<svg class="uptime" data-check="shop" data-uptime="([\d.]+)"[^>]*>(.*?)<\/svg>/.exec(home.body);
+    expect(bar).not.toBeNull();
+    expect(Number(bar![1])).toBeCloseTo(uptime, 4);
+    const rects = [...bar![2]!.matchAll(/<rect class="([\w-]+)"[^>]*data-start="(\d+)" data-total="(\d+)" data-ok="(\d+)"/g)];
+    expect(rects.map((r) => ({ total: Number(r[3]), ok: Number(r[4]), cls: r[1] }))).toEqual(expected.map(({ total, ok, cls }) => ({ total, ok, cls })));
+    expect(Number(rects[0]![2])).toBe(SINCE);
+    const spark = /<svg class="spark" data-check="shop" data-max-ms="(\d+)" data-values="([^"]*)"[^>]*>(.*?)<\/svg>/.exec(home.body);
+    expect(spark![2]!.split(',')).toEqual(expected.map((e) => e.avg));
+    expect(Number(spark![1])).toBe(215);
+    // The gap splits the line in two: buckets 0-19 and 25-89.
+    expect(spark![3]!.match(/<polyline /g)).toHaveLength(2);
+  });
+
+  it('draws them in Chromium: 90 segments with the stored counts and a two-part sparkline', async () => {
+    const { m, store } = chartScenario();
+    const { url, app } = await startDashboard({ config: m, store, token: TOKEN, now: () => NOW, listen: '127.0.0.1:0' });
+    const browser = await launchBrowser();
+    try {
+      const p = await browser.newPage();
+      await p.goto(`${url}/login`);
+      await p.fill('input[name=token]', TOKEN);
+      await p.click('button');
+      await p.waitForURL(`${url}/`);
+      const bar = p.locator('tr[data-check="shop"] svg.uptime');
+      await expect(bar.getAttribute('aria-label')).resolves.toBe(`${(uptime * 100).toFixed(2)}% up in the last 24 h`);
+      const segs = await bar.locator('rect').evaluateAll((els) => els.map((e) => ({ cls: e.getAttribute('class'), total: Number(e.getAttribute('data-total')), ok: Number(e.getAttribute('data-ok')), w: e.getBoundingClientRect().width, fill: getComputedStyle(e).fill })));
+      expect(segs).toHaveLength(90);
+      expect(segs.map(({ cls, total, ok }) => ({ cls, total, ok }))).toEqual(expected.map(({ total, ok, cls }) => ({ total, ok, cls })));
+      expect(segs.every((s) => s.w > 0)).toBe(true); // laid out, not just present in the markup
+      expect(segs[10]!.fill).toBe('rgb(217, 48, 37)');
+      expect(segs[30]!.fill).toBe('rgb(232, 113, 10)');
+      expect(segs[0]!.fill).toBe('rgb(24, 128, 56)');
+      expect(segs[22]!.fill).toBe('rgb(221, 221, 221)');
+      const lines = await p.locator('tr[data-check="shop"] svg.spark polyline').evaluateAll((els) => els.map((e) => (e as SVGPolylineElement).points.numberOfItems));
+      expect(lines).toEqual([20, 65]);
+      // Highest point (bucket 30, 215 ms) is drawn at the top of the chart: smallest y.
+      const ys = await p.locator('tr[data-check="shop"] svg.spark polyline').evaluateAll((els) => els.flatMap((e) => Array.from((e as SVGPolylineElement).points, (pt) => pt.y)));
+      expect(ys.indexOf(Math.min(...ys))).toBe(30 - 5);
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  });
+});

@@ -75,3 +75,29 @@ export function loopbackNet(): Net {
 export function config(c: LaunchreadyConfigInput): LaunchreadyConfig {
   return configSchema.parse(c);
 }
+
+/** The local PostgreSQL (trust auth). A missing server fails the test loudly. */
+export const PG_BASE = 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * A throwaway schema for one test: `url` is a monitor.store value (`?schema=`), `drop()` removes
+ * the schema with everything in it.
+ */
+export async function pgSchema(prefix = 'lr_mon'): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const { randomBytes } = await import('node:crypto');
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  return {
+    url: `${PG_BASE}?schema=${schema}`,
+    schema,
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_BASE });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

@@ -68,8 +68,9 @@ describe('real timers', () => {
     target.status = 500;
     const cfgJson = JSON.stringify(monitorInput(join(dir, 'kill.db')));
     const script = resolve(import.meta.dirname, 'fixtures/run-monitor.ts');
-    const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
-    const start = (): ChildProcess => spawn(tsx, [script, cfgJson, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // node itself with the tsx loader, not the tsx CLI: the CLI runs the script in a grandchild,
+    // which SIGKILL of the CLI's pid would leave running (the "killed" monitor kept alerting).
+    const start = (): ChildProcess => spawn(process.execPath, ['--import', 'tsx', script, cfgJson, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let child = start();
     try {
       await until(() => events('/first').includes('open'), 15_000);

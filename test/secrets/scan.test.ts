@@ -200,3 +200,50 @@ describe('scanSecrets: staged, baseline, hook', () => {
     expect(existsSync(path.join(other.dir, '.git/hooks/pre-commit'))).toBe(true);
   });
 });
+
+describe('scanSecrets: worker threads', () => {
+  it('gives the same hits on 2 workers as in one thread (working tree and history, each blob once)', async () => {
+    const r = repo();
+    for (let i = 0; i < 150; i++) r.write(`src/m${i}.ts`, `export const v${i} = ${i};\n`);
+    r.write('src/a.ts', `const gh = "${GHP}";\n`);
+    r.write('lib/b.py', `SLACK = "${SLACK}"\n`);
+    r.write('img.bin', Buffer.concat([Buffer.from([0, 1]), Buffer.from(NPM)]));
+    r.commit('one');
+    r.write('old.env', `STRIPE=${STRIPE}\n`);
+    r.commit('two');
+    r.rm('old.env');
+    r.commit('three');
+    const strip = (a: Awaited<ReturnType<typeof scanSecrets>>) => ({
+      tree: a.worktree.hits,
+      files: a.worktree.files,
+      skipped: a.worktree.skippedByReason,
+      history: a.history!.hits,
+      blobs: a.history!.blobs,
+      bytes: a.history!.bytes,
+    });
+    const one = await scanSecrets({ path: r.dir, history: true, workers: 0 });
+    const two = await scanSecrets({ path: r.dir, history: true, workers: 2 });
+    expect(strip(two)).toEqual(strip(one));
+    expect(one.worktree.hits.map((h) => h.rule)).toEqual(['slack-bot-token', 'github-personal-access-token']);
+    expect(one.history!.hits.map((h) => h.rule)).toContain('stripe-secret-key');
+    // 152 source files + img.bin + old.env: 154 unique blobs, each read once across the workers.
+    expect(two.history!.blobs).toBe(154);
+  });
+});
+
+describe('scanSecrets: encoded keys in bundles', () => {
+  it('reports a base64 key in dist/ and in a source map source as a bundle hit with its encoding', async () => {
+    const r = repo();
+    const enc = Buffer.from(STRIPE).toString('base64');
+    r.write('dist/assets/app.js', `!function(){var k=atob("${enc}");window.k=k}();`);
+    r.write('dist/assets/app.js.map', JSON.stringify({ version: 3, sources: ['../src/k.ts'], sourcesContent: [`export const k = atob('${enc}');\n`] }));
+    r.write('src/ok.ts', `export const img = "${Buffer.from(g.r('alnum', 300)).toString('base64')}";\n`);
+    const a = await scanSecrets({ path: r.dir, history: false });
+    expect(a.worktree.hits).toEqual([]);
+    expect(a.bundles.hits.map((h) => [h.file, h.rule, h.encoding, h.line])).toEqual([
+      ['dist/assets/app.js', 'stripe-secret-key', 'base64', 1],
+      ['dist/assets/app.js.map#../src/k.ts', 'stripe-secret-key', 'base64', 1],
+    ]);
+    noSecretIn(a, STRIPE);
+  });
+});

@@ -7,7 +7,9 @@ import { findLeak } from '../../src/probe/signatures.js';
 import { isSessionLike, parseSetCookie } from '../../src/probe/cookies.js';
 import { originAllowed, probeOrigins } from '../../src/probe/cors.js';
 import { limitSignal } from '../../src/probe/ratelimit.js';
-import { adminProbe, aiProbe, burst, cookie, corsProbe, payload, px, secArtifact } from './builders.js';
+import { adminProbe, aiProbe, burst, cookie, corsProbe, graphqlProbe, lockoutProbe, payload, px, secArtifact } from './builders.js';
+import { lockoutVerdict } from '../../src/audits/security/rate-limit.js';
+import { isGraphqlAnswer, summarizeSchema, graphqlCandidates } from '../../src/probe/graphql.js';
 
 const ctx = { config: configSchema.parse({}), now: 0 };
 function run(a: SecurityArtifact) {
@@ -191,5 +193,62 @@ describe('security/prompt-injection', () => {
   it('is not applicable when off', () => {
     const a = family.audits.find((x) => x.meta.id === 'security-prompt-injection')!;
     expect(a.audit({ security: secArtifact() }, ctx).notApplicable).toMatch(/off/);
+  });
+});
+
+describe('security.lockout: security/no-rate-limit and security/no-account-lockout', () => {
+  const found = (a: SecurityArtifact) => run(a).map((f) => [f.rule, f.severity ?? 'default']);
+  it.each([
+    ['neither limit (both bursts run to the end)', lockoutProbe(undefined, undefined), [['security/no-rate-limit', 'default']]],
+    ['a per-account lockout only (credential stuffing across accounts stays open)', lockoutProbe(6, undefined), [['security/no-rate-limit', 'medium']]],
+    ['a per-IP limit only', lockoutProbe(undefined, 5), [['security/no-account-lockout', 'default']]],
+    ['a per-IP limit that the first burst already spent (per account unknown)', lockoutProbe(9, 1), [['security/no-account-lockout', 'default']]],
+  ])('fires for %s', (_n, l, want) => {
+    expect(found(secArtifact({ lockout: l }))).toEqual(want);
+  });
+  it.each([
+    ['both limits', lockoutProbe(6, 4)],
+    ['a burst that failed to reach the endpoint (inconclusive)', lockoutProbe(undefined, undefined, { stoppedBy: 'error', sent: 3 })],
+    ['a window spent after a handful of requests (inconclusive)', lockoutProbe(undefined, undefined, { stoppedBy: 'time', sent: 4 })],
+  ])('stays quiet for %s', (_n, l) => {
+    expect(run(secArtifact({ lockout: l }))).toEqual([]);
+  });
+  it('adds the lockout evidence to the plain burst finding of the same endpoint instead of a second finding', () => {
+    const f = run(secArtifact({ bursts: [burst()], lockout: lockoutProbe(undefined, undefined) }));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.evidence).toMatchObject({ sent: 30, lockout: { limits: 'neither', perAccount: false, perIp: false } });
+  });
+  it('reads the verdict table', () => {
+    expect(lockoutVerdict(lockoutProbe(6, 4))).toEqual({ kind: 'both', perAccount: true, perIp: true });
+    expect(lockoutVerdict(lockoutProbe(9, 1))).toEqual({ kind: 'per-ip-only', perAccount: 'unknown', perIp: true });
+  });
+});
+
+describe('security/graphql-introspection', () => {
+  const schema = { typeCount: 40, queryType: 'Query', mutationType: 'Mutation', subscriptionType: null, sampleTypes: ['User', 'Listing'] };
+  it.each([
+    ['a schema returned to an anonymous client', graphqlProbe({ introspection: px({ method: 'POST' }), schema })],
+    ['a schema without mutations', graphqlProbe({ introspection: px({ method: 'POST' }), schema: { ...schema, mutationType: null, typeCount: 3 } })],
+  ])('fires for %s', (_n, g) => {
+    expect(rulesOf(secArtifact({ graphql: [g] }))).toEqual(['security/graphql-introspection']);
+  });
+  it.each([
+    ['introspection refused (400 with errors)', graphqlProbe({ introspection: px({ method: 'POST', status: 400, body: '{"errors":[{"message":"introspection disabled"}]}' }) })],
+    ['an empty type list', graphqlProbe({ introspection: px({ method: 'POST' }), schema: { ...schema, typeCount: 0 } })],
+    ['an endpoint that is not GraphQL', graphqlProbe({ isGraphql: false, detect: px({ method: 'POST', status: 404 }) })],
+  ])('stays quiet for %s', (_n, g) => {
+    expect(run(secArtifact({ graphql: [g] }))).toEqual([]);
+  });
+  it('recognises GraphQL answers and summarises a schema', () => {
+    expect(isGraphqlAnswer('{"data":{"__typename":"Query"}}')).toBe(true);
+    expect(isGraphqlAnswer('{"data":{}}')).toBe(false);
+    expect(isGraphqlAnswer('<html>')).toBe(false);
+    expect(summarizeSchema('{"data":{"__schema":{"queryType":{"name":"Q"},"mutationType":null,"types":[{"name":"Q","kind":"OBJECT"},{"name":"String","kind":"SCALAR"},{"name":"__Type","kind":"OBJECT"}]}}}')).toEqual({
+      typeCount: 3, queryType: 'Q', mutationType: null, subscriptionType: null, sampleTypes: ['Q'],
+    });
+    expect(summarizeSchema('{"errors":[{"message":"no"}]}')).toBeUndefined();
+    expect(graphqlCandidates(['https://api.example.com/gql'], ['https://api.example.com', 'https://x.example.com/v1/', 'https://g.example.com/graphql'], true).map((c) => c.url)).toEqual([
+      'https://api.example.com/gql', 'https://api.example.com/graphql', 'https://x.example.com/v1/graphql', 'https://g.example.com/graphql',
+    ]);
   });
 });

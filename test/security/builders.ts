@@ -1,5 +1,5 @@
 /** Builders for security artifacts (pass only what the case is about). */
-import type { AdminProbe, AiProbe, BurstResult, CookieSeen, CorsProbe, PayloadProbe, ProbeExchange, SecurityArtifact } from '../../src/probe/types.js';
+import type { AdminProbe, AiProbe, BurstResult, CookieSeen, CorsProbe, GraphqlProbe, LockoutProbe, PayloadProbe, ProbeExchange, SecurityArtifact } from '../../src/probe/types.js';
 import { bodyHash } from '../../src/probe/admin.js';
 
 export function px(o: Partial<ProbeExchange> = {}): ProbeExchange {
@@ -43,4 +43,15 @@ export function cookie(o: Partial<CookieSeen> = {}): CookieSeen {
 
 export function aiProbe(o: Partial<AiProbe> = {}): AiProbe {
   return { url: 'https://api.example.com/chat', attack: 'instruction-override', marker: 'M', canaryLeaked: false, markerFollowed: false, exchange: px({ method: 'POST' }), ...o };
+}
+
+/** A lockout probe: `one` and `rotating` give the 1-based request each burst was limited at (undefined: never). */
+export function lockoutProbe(one: number | undefined, rotating: number | undefined, o: Partial<BurstResult> = {}): LockoutProbe {
+  const b = (limitedAt: number | undefined): BurstResult =>
+    burst({ sent: limitedAt ?? 12, burst: 12, statuses: limitedAt ? { '401': limitedAt - 1, '429': 1 } : { '401': 12 }, stoppedBy: limitedAt ? 'limited' : 'count', ...(limitedAt ? { limitedAt, signal: 'status-429' as const } : {}), ...o });
+  return { url: 'https://api.example.com/login', method: 'POST', account: 'qa…@example.com', attempts: 12, oneAccount: b(one), rotating: b(rotating) };
+}
+
+export function graphqlProbe(o: Partial<GraphqlProbe> = {}): GraphqlProbe {
+  return { url: 'https://api.example.com/graphql', source: 'common', isGraphql: true, detect: px({ method: 'POST', body: '{"data":{"__typename":"Query"}}' }), ...o };
 }

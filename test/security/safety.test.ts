@@ -128,6 +128,7 @@ describe('launchready probe <url>', () => {
     expect(discovered.map((d) => [d.role, d.url])).toEqual([
       ['login', `${api.url}/api/login`],
       ['signup', `${api.url}/api/signup`],
+      ['reset', `${api.url}/api/password-reset`],
     ]);
     expect(ids(report)).toEqual(
       expect.arrayContaining(['security/admin-unauthenticated', 'security/cors-reflects-origin', 'security/no-rate-limit', 'security/malformed-input-5xx', 'security/stack-trace-exposed', 'security/oversized-body-accepted']),

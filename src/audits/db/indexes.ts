@@ -2,7 +2,7 @@
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
 import type { DbIndex } from '../../db/types.js';
-import { ident, indexName, qualified } from './sql.js';
+import { createIndexSql, dropIndexSql } from './sql.js';
 import { STATS_MIN_AGE_SECONDS, UNUSED_MAX_SCANS } from './thresholds.js';
 
 /** Indexes that can serve lookups by their leading columns (valid, not partial). */
@@ -26,13 +26,12 @@ export const missingFkIndex = defineAudit({
         (i) => i.schema === fk.schema && i.table === fk.table && usable(i) && i.method === 'btree' && [...i.columns.slice(0, fk.columns.length)].sort().join(',') === want,
       );
       if (covered) continue;
-      const table = qualified(fk.schema, fk.table);
       const rows = db.tables.find((t) => t.schema === fk.schema && t.name === fk.table)?.rows ?? null;
       findings.push({
         rule: 'db/missing-fk-index',
         target: `${fk.schema}.${fk.table}`,
         evidence: { constraint: fk.name, columns: fk.columns, references: fk.references, rows },
-        remediation: `CREATE INDEX CONCURRENTLY ${ident(indexName(fk.table, fk.columns))} ON ${table} (${fk.columns.map(ident).join(', ')});`,
+        remediation: createIndexSql(db.engine, fk.schema, fk.table, fk.columns),
       });
     }
     return { findings, targets: [...new Set(db.foreignKeys.map((f) => `${f.schema}.${f.table}`))] };
@@ -47,6 +46,7 @@ export const unusedIndex = defineAudit({
     description: `Non-unique indexes are scanned more than ${UNUSED_MAX_SCANS} times`,
   },
   audit({ database: db }) {
+    if (db.indexScanStats === false) return { findings: [], notApplicable: db.unavailable.find((u) => u.check === 'index usage')?.message ?? 'index usage statistics are not available' };
     const candidates = db.indexes.filter((i) => !i.unique && !i.primary);
     if (!candidates.length) return { findings: [], notApplicable: 'no non-unique indexes' };
     const fresh = db.statsAgeSeconds !== null && db.statsAgeSeconds < STATS_MIN_AGE_SECONDS;
@@ -64,7 +64,7 @@ export const unusedIndex = defineAudit({
           ...(fresh ? { statsRecentlyReset: true } : {}),
           ...(i.valid ? {} : { invalid: true }),
         },
-        remediation: `DROP INDEX CONCURRENTLY ${qualified(i.schema, i.name)};${fresh ? '  -- statistics were reset recently: confirm after a week of real traffic' : ''}`,
+        remediation: `${dropIndexSql(db.engine, i.schema, i.table, i.name)}${fresh ? '  -- statistics were reset recently: confirm after a week of real traffic' : ''}`,
       }));
     return { findings, targets: candidates.map((i) => `${i.schema}.${i.name}`) };
   },
@@ -99,7 +99,7 @@ export const duplicateIndex = defineAudit({
         rule: 'db/duplicate-index',
         target: `${a.schema}.${a.name}`,
         evidence: { table: `${a.schema}.${a.table}`, columns: a.columns, coveredBy: cover.name, coveredByColumns: cover.columns, sizeBytes: a.sizeBytes },
-        remediation: `DROP INDEX CONCURRENTLY ${qualified(a.schema, a.name)};  -- ${cover.name} (${cover.columns.join(', ')}) serves the same lookups`,
+        remediation: `${dropIndexSql(db.engine, a.schema, a.table, a.name)}  -- ${cover.name} (${cover.columns.join(', ')}) serves the same lookups`,
       });
     }
     return { findings, targets: db.indexes.map((i) => `${i.schema}.${i.name}`) };

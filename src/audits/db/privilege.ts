@@ -1,7 +1,8 @@
 /** db/superuser-app-role and db/app-role-owns-schema: least privilege of the application's role. */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft, Severity } from '../../core/types.js';
-import { ident } from './sql.js';
+import type { DatabaseArtifact } from '../../db/types.js';
+import { ident, myIdent } from './sql.js';
 
 export const superuserAppRole = defineAudit({
   meta: {
@@ -17,7 +18,7 @@ export const superuserAppRole = defineAudit({
     if (!powers.length && !r.dangerousMemberships.length) return { findings: [], targets: [target] };
     const severity: Severity = r.superuser ? 'blocker' : r.createRole || r.dangerousMemberships.length ? 'high' : 'medium';
     const role = ident(r.name);
-    const fix = [
+    const fix = db.engine === 'mysql' ? mysqlLeastPrivilege(db) : [
       ...(powers.length ? [`ALTER ROLE ${role} ${['NOSUPERUSER', 'NOCREATEROLE', 'NOCREATEDB'].filter((p) => powers.includes(p.slice(2))).join(' ')};`] : []),
       ...r.dangerousMemberships.map((m) => `REVOKE ${m} FROM ${role};`),
     ];
@@ -26,7 +27,7 @@ export const superuserAppRole = defineAudit({
       target,
       severity,
       evidence: { role: r.name, attributes: powers, memberships: r.dangerousMemberships },
-      remediation: `Run as another administrative role, then reconnect the application:\n${fix.join('\n')}${r.superuser ? '\n-- the role then needs explicit grants: see db/app-role-owns-schema for the GRANT statements' : ''}`,
+      remediation: `Run as another administrative ${db.engine === 'mysql' ? 'account' : 'role'}, then reconnect the application:\n${fix.join('\n')}${r.superuser && db.engine === 'postgres' ? '\n-- the role then needs explicit grants: see db/app-role-owns-schema for the GRANT statements' : ''}`,
     };
     return { findings: [finding], targets: [target] };
   },
@@ -47,6 +48,15 @@ export const appRoleOwnsSchema = defineAudit({
     if (!db.tables.length) return { findings: [], notApplicable: 'the database has no tables yet' };
     const owned = db.tables.filter((t) => t.ownedByApp);
     if (!owned.length) return { findings: [], targets: [target] };
+    if (db.engine === 'mysql') {
+      const finding: FindingDraft = {
+        rule: 'db/app-role-owns-schema',
+        target,
+        evidence: { role: db.role.name, ddlPrivileges: db.role.ddlPrivileges ?? [], totalTables: db.tables.length },
+        remediation: mysqlLeastPrivilege(db).join('\n'),
+      };
+      return { findings: [finding], targets: [target] };
+    }
     const role = ident(db.role.name);
     const owner = ident(`${db.role.name}_owner`);
     const schemas = [...new Set(owned.map((t) => t.schema))].map(ident);
@@ -82,3 +92,25 @@ export const appRoleOwnsSchema = defineAudit({
     };
   },
 });
+
+/**
+ * MySQL/MariaDB: revoke everything from the application account, then grant back data access on
+ * its database only; schema changes go to a separate migration account.
+ */
+function mysqlLeastPrivilege(db: DatabaseArtifact): string[] {
+  const acct = db.role.account ?? `'${db.role.name}'@'%'`;
+  const d = `${myIdent(db.database)}.*`;
+  // An administrative account (root) keeps its rights: the application gets its own account.
+  if (db.role.superuser) {
+    return [
+      `CREATE USER 'app'@'%' IDENTIFIED BY '<new password>';`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ${d} TO 'app'@'%';`,
+      `-- point DATABASE_URL at 'app' and keep ${acct} for administration and migrations`,
+    ];
+  }
+  return [
+    `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${acct};`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${d} TO ${acct};`,
+    `-- run migrations with a separate account: GRANT ALTER, CREATE, DROP, INDEX, REFERENCES ON ${d} TO 'migrator'@'...';`,
+  ];
+}

@@ -11,6 +11,7 @@ export const seqScanHotspot = defineAudit({
     description: `Tables of ${HOTSPOT_MIN_ROWS}+ rows are read through indexes at least ${HOTSPOT_MIN_INDEX_PERCENT}% of the time`,
   },
   audit({ database: db }) {
+    if (db.tableScanStats === false) return { findings: [], notApplicable: `${db.engine === 'mysql' ? 'MySQL/MariaDB keep' : 'the server keeps'} no per-table sequential-scan counters` };
     if (!db.tables.length) return { findings: [], notApplicable: 'the database has no tables yet' };
     const findings: FindingDraft[] = [];
     for (const t of db.tables) {

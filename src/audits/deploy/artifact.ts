@@ -21,6 +21,18 @@ export interface AssetCheck {
   contentType?: string;
   error?: string;
   ms: number;
+  /** sha256 prefix (16 hex) of the first bytes served (up to the gatherer's cap); compared across releases. */
+  digest?: string;
+}
+
+/** The previous release's assets of the same page, from the history DB (.launchready/history.db). */
+export interface PreviousRelease {
+  runId: number;
+  /** startedAt of the last run that still saw that release (the deploy came after it). */
+  lastSeenAt: string;
+  assets: { url: string; kind: string; digest?: string }[];
+  /** Its assets the page no longer references, fetched again now (bounded, in scope only). */
+  rechecked: AssetCheck[];
 }
 
 /** The canonical page and every script/stylesheet it references (bounded). */
@@ -33,6 +45,10 @@ export interface AssetsArtifact {
   assets: AssetCheck[];
   /** References not fetched: off-scope host, over the cap, unparsable URL. */
   skipped: { url: string; reason: string }[];
+  /** Present when history holds an earlier release of this page with a different asset list. */
+  previous?: PreviousRelease;
+  /** The history DB exists but could not be read. */
+  previousError?: string;
 }
 
 export type CiProvider = 'github-actions' | 'gitlab-ci' | 'circleci' | 'bitbucket-pipelines' | 'buildkite';

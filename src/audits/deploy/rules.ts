@@ -33,6 +33,7 @@ export const rules: RuleDef[] = [
     title: 'The page references scripts or stylesheets that do not load',
     why: 'After a release, cached HTML that points at the previous build\'s hashed assets (or a CDN that lost them) leaves users with a blank or unstyled page.',
     remediation: 'Keep the previous release\'s assets deployed for a while (atomic deploys), serve HTML with a short cache lifetime (Cache-Control: no-cache), purge the CDN on release, and never answer a missing asset with the HTML fallback.',
+    severityNote: 'high for the comparisons with the previous release recorded in history: its assets stopped loading within deploy.previousAssetsHours (default 24) of the release, or a new asset name serves the old release\'s bytes (stale CDN cache).',
   },
   {
     id: 'deploy/no-ci-build',

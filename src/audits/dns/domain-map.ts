@@ -1,10 +1,13 @@
 /**
  * The domain map: each production name -> records -> CNAME chain -> addresses -> hosting
- * provider -> certificate, plus the apex's NS/SOA and DNS provider. Pure; published as
+ * provider -> edge (CDN / proxy, from the edge gatherer's responses) -> certificate, plus the
+ * apex's NS/SOA and DNS provider. Hosting falls back to the platform's response headers when DNS
+ * does not tell (an A record to an anycast address with `x-vercel-id` in the answer). Pure; published as
  * `metrics.domainMap` so reports and the handover pack can print it.
  */
 import { domainToUnicode } from 'node:url';
-import type { DnsNameInfo, NameTargets, TlsNameSummary, ZoneFacts } from '../../gather/artifacts.js';
+import type { DnsNameInfo, EdgeProbe, NameTargets, TlsNameSummary, ZoneFacts } from '../../gather/artifacts.js';
+import { edgeOfProbe } from '../edge/cdn.js';
 import { acmeIssuer } from '../tls/acme.js';
 import { isLoop } from './dangling-cname.js';
 import { dnsProviderOf, hostingOf, type HostingMatch } from './hosting.js';
@@ -23,6 +26,8 @@ export interface DomainMapEntry {
   addresses: string[];
   ptr?: Record<string, string[]>;
   hosting?: HostingMatch;
+  /** CDN / edge proxy in front of the name, and what showed it (`header cf-ray`); absent when none answered or none was recognised. */
+  edge?: { provider: string; by: string };
   certificate?: {
     issuer: string;
     acmeIssuer?: string;
@@ -48,21 +53,27 @@ function cnOf(dn: string): string {
   return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1] ?? /(?:^|,\s*)O=([^,]+)/.exec(dn)?.[1] ?? dn;
 }
 
-export function buildDomainMap(targets: NameTargets, dns: DnsNameInfo[], zone: ZoneFacts, tls: TlsNameSummary[], now: number): DomainMap {
+export function buildDomainMap(targets: NameTargets, dns: DnsNameInfo[], zone: ZoneFacts, tls: TlsNameSummary[], now: number, edge: readonly EdgeProbe[] = []): DomainMap {
   const ns = (zone.ns?.answers ?? []).flatMap((r) => (r.type === 'NS' ? [r.target] : []));
   const soaRec = zone.soa?.answers.find((r) => r.type === 'SOA');
   const names: DomainMapEntry[] = targets.names.map((t) => {
     const d = dns.find((x) => x.name === t.name);
     const uni = t.name.split('.').some((l) => l.startsWith('xn--')) ? domainToUnicode(t.name) : '';
     const e: DomainMapEntry = { name: t.name, ...(uni && uni !== t.name ? { unicode: uni } : {}), role: t.role, rcode: d?.a.rcode ?? 'NOT_QUERIED', cnameChain: [], addresses: [] };
+    const probe = edge.find((p) => p.name === t.name);
+    const answered = probe ? [probe.https, probe.http].filter((x) => x.status > 0) : [];
     if (d) {
       e.cnameChain = d.cnameChain.map((h) => h.to);
       if (isLoop(d)) e.cnameLoop = true;
       e.addresses = d.addresses;
       const ptr = Object.fromEntries(d.addresses.filter((a) => zone.ptr[a]?.length).map((a) => [a, zone.ptr[a]!]));
       if (Object.keys(ptr).length) e.ptr = ptr;
-      const h = hostingOf({ cnames: e.cnameChain, addresses: d.addresses, ptr: Object.values(ptr).flat() });
+      const h = hostingOf({ cnames: e.cnameChain, addresses: d.addresses, ptr: Object.values(ptr).flat(), headers: answered.map((x) => x.headers) });
       if (h) e.hosting = h;
+    }
+    if (probe) {
+      const det = edgeOfProbe(probe, d?.addresses ?? []).detection;
+      if (det) e.edge = { provider: det.name, by: det.by };
     }
     const s = tls.find((x) => x.host === t.name);
     const leaf = s?.chain[0];

@@ -5,7 +5,8 @@
  * declared staging host (medium: strong hint, not proof).
  *
  * This audit also publishes the domain map (`metrics.domainMap`): it already joins every fact the
- * map needs, and an audit must emit a rule to be planned at all.
+ * map needs, and an audit must emit a rule to be planned at all. It requires `edge` only for the
+ * map's edge and header-based hosting columns.
  */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
@@ -68,16 +69,16 @@ export default defineAudit({
   meta: {
     id: 'dns-points-to-staging',
     emits: ['dns/points-to-staging'],
-    requiredArtifacts: ['targets', 'dns', 'zone', 'tls'],
+    requiredArtifacts: ['targets', 'dns', 'zone', 'tls', 'edge'],
     description: 'No production name resolves to staging; publishes the domain map',
   },
-  audit({ targets, dns, zone, tls }, { config, now }) {
+  audit({ targets, dns, zone, tls, edge }, { config, now }) {
     const staging = config.domains?.staging ?? [];
     const findings = dns.map((d) => stagingFinding(d, staging, zone)).filter((f): f is FindingDraft => f !== null);
     return {
       findings,
       targets: dns.map((d) => d.name),
-      metrics: { domainMap: buildDomainMap(targets, dns, zone, tls, now) },
+      metrics: { domainMap: buildDomainMap(targets, dns, zone, tls, now, edge ?? []) },
     };
   },
 });

@@ -33,6 +33,7 @@ export const rules: RuleDef[] = [
     title: 'CNAME points at a name that does not exist (takeover risk)',
     why: 'Anyone who creates the missing resource at the provider (a bucket, an app, a site) serves their content on your name, with your cookies and reputation.',
     remediation: 'Delete the CNAME record, or re-create the resource it points at under your account before launch.',
+    severityNote: 'Fires when the chain ends in NXDOMAIN, or when it resolves to a takeover-prone provider whose answer for the name is that provider\'s documented "not claimed" page (GitHub Pages, Heroku, S3, Netlify, Shopify...; table in src/audits/dns/providers.ts). Medium instead of blocker for providers that now verify ownership (Vercel, Fastly, Zendesk...): the name is broken, but nobody else can claim it.',
   },
   {
     id: 'dns/domain-expiring',

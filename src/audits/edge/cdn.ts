@@ -8,6 +8,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { HeaderMap } from './http-headers.js';
+import type { EdgeProbe } from '../../gather/artifacts.js';
 import { headerValues } from './http-headers.js';
 
 export interface EdgeProviderRow {
@@ -86,6 +87,19 @@ export function detectEdge(headerSets: HeaderMap[], address?: string): EdgeDetec
     }
   }
   return null;
+}
+
+/**
+ * The edge in front of one name, from every response the edge gatherer got for it (http, https,
+ * the https redirect itself) and its first address. Shared by edge/no-edge-protection and the
+ * domain map. `answered` is false when neither scheme answered (nothing to judge).
+ */
+export function edgeOfProbe(p: EdgeProbe, dnsAddresses: readonly string[]): { answered: boolean; addresses: string[]; detection: EdgeDetection | null } {
+  const answered = [p.https, p.http].filter((x) => x.status > 0);
+  if (!answered.length) return { answered: false, addresses: [...dnsAddresses], detection: null };
+  const addresses = dnsAddresses.length ? [...dnsAddresses] : answered.flatMap((x) => (x.remoteAddress ? [x.remoteAddress] : []));
+  const detection = detectEdge([...answered.map((x) => x.headers), ...(p.httpsFirstHop ? [p.httpsFirstHop.headers] : [])], addresses[0]);
+  return { answered: true, addresses, detection };
 }
 
 const NOT_PUBLIC = (() => {

@@ -6,7 +6,7 @@
  */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
-import { detectEdge, isPublicAddress, type EdgeDetection } from './cdn.js';
+import { edgeOfProbe, isPublicAddress } from './cdn.js';
 
 export default defineAudit({
   meta: {
@@ -21,14 +21,8 @@ export default defineAudit({
     const providers: { name: string; provider: string | null; by?: string }[] = [];
     let privateOnly = 0;
     for (const p of edge) {
-      const answered = [p.https, p.http].filter((x) => x.status > 0);
-      if (!answered.length) continue;
-      const dnsAddrs = dns.find((d) => d.name === p.name)?.addresses ?? [];
-      const addrs = dnsAddrs.length ? dnsAddrs : answered.flatMap((x) => (x.remoteAddress ? [x.remoteAddress] : []));
-      const det: EdgeDetection | null = detectEdge(
-        [...answered.map((x) => x.headers), ...(p.httpsFirstHop ? [p.httpsFirstHop.headers] : [])],
-        addrs[0],
-      );
+      const { answered, addresses: addrs, detection: det } = edgeOfProbe(p, dns.find((d) => d.name === p.name)?.addresses ?? []);
+      if (!answered) continue;
       providers.push({ name: p.name, provider: det?.name ?? null, ...(det ? { by: det.by } : {}) });
       if (!addrs.some(isPublicAddress)) {
         privateOnly++;
@@ -36,7 +30,7 @@ export default defineAudit({
       }
       checked.push(p.name);
       if (!det) {
-        const x = answered[0]!;
+        const x = p.https.status > 0 ? p.https : p.http;
         const server = x.headers.server;
         findings.push({ rule: 'edge/no-edge-protection', target: p.name, evidence: { addresses: addrs.slice(0, 4), server: server === undefined ? null : String(server) } });
       }

@@ -27,6 +27,33 @@ export interface PerfSkip {
 export interface PerfArtifact {
   runs: PerfRouteRun[];
   skipped: PerfSkip[];
+  /** Routes with `sideEffects`, loaded twice against launchready's own sinks (src/load/side-effects.ts). */
+  sideEffects?: SideEffectProbe[];
+}
+
+/** One pass of a side-effect probe: requests one at a time, and what reached the sink meanwhile. */
+export interface SideEffectPass {
+  requests: number;
+  errors: number;
+  p50: number;
+  /** Messages the sink received during the pass (plus a short grace for queued delivery). */
+  received: number;
+}
+
+/** A write route's side effect (email, webhook) probed with and without a delayed sink. */
+export interface SideEffectProbe {
+  name: string;
+  method: string;
+  url: string;
+  effect: 'email' | 'webhook';
+  /** The sink's address (host:port). */
+  sink: string | null;
+  /** How long the sink delayed acceptance in the second pass, ms. */
+  delayMs: number;
+  fast?: SideEffectPass;
+  delayed?: SideEffectPass;
+  /** Why the probe did not run (no sink configured, route not loadable...). */
+  skipped?: string;
 }
 
 /** The facts of one exchange the probe rules need (never the body). */

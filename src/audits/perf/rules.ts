@@ -27,6 +27,22 @@ export const rules: RuleDef[] = [
     severityNote: 'blocker on routes marked critical; high on other routes.',
   },
   {
+    id: 'perf/n-plus-one',
+    stage: 4,
+    severity: 'high',
+    title: 'One request repeats the same query for every item (N+1)',
+    why: 'A list or dashboard that runs one query per item makes N round trips per request: it is fast with 3 rows in development and slow with 50 in production, and it multiplies database load under launch traffic.',
+    remediation: 'Load the related rows in one query: a JOIN, `WHERE id = ANY($1)` with the collected ids, or your ORM\'s eager loading (include/preload/select_related/prefetch_related, DataLoader for GraphQL). Re-run the audit to see the count per request drop.',
+  },
+  {
+    id: 'perf/too-many-queries',
+    stage: 4,
+    severity: 'medium',
+    title: 'One request runs too many database queries',
+    why: 'Every query is a network round trip plus planning and locking; a request that needs dozens of them has a latency floor that no index fixes, and it holds a pooled connection for the whole time.',
+    remediation: 'Look at the statements in the evidence: merge repeated lookups into one query, eager-load relations, cache per-request lookups (current user, settings), and move work not needed for the response to a queue.',
+  },
+  {
     id: 'perf/unbounded-list',
     stage: 4,
     severity: 'high',
@@ -49,5 +65,13 @@ export const rules: RuleDef[] = [
     title: 'Public read route without cache headers',
     why: 'Without Cache-Control or validators (ETag, Last-Modified) every visitor and every reload hits the app and the database, even for content that changes rarely.',
     remediation: 'Send `Cache-Control: public, max-age=...` (with `stale-while-revalidate` where acceptable) or an ETag so clients and CDNs can revalidate with 304 responses.',
+  },
+  {
+    id: 'perf/blocking-side-effect',
+    stage: 4,
+    severity: 'high',
+    title: 'Write route waits for email or webhook delivery',
+    why: 'When the request waits for the mail server or the webhook receiver, their slowness becomes your users\' slowness, and their outage becomes failed signups and checkouts; on launch day the email provider is often the first thing to throttle.',
+    remediation: 'Put the email/webhook on a queue (a jobs table, BullMQ, SQS) and answer the request once it is queued; a worker delivers with retries. Re-run the audit: the latency should no longer follow the receiver\'s delay.',
   },
 ];

@@ -18,7 +18,7 @@ export default defineAudit({
         rule: 'secrets/bundle-secret',
         target: h.file,
         location: { file: h.file.split('#')[0]!, line: h.line, column: h.column },
-        evidence: { ...hitEvidence(h), sourceMap: h.file.includes('#') },
+        evidence: { ...hitEvidence(h), sourceMap: h.file.includes('#'), ...(h.encoding ? { encoded: `${h.encoding}-encoded in bundle` } : {}) },
         severity: graded('blocker', { ...h, fixture: false }),
         remediation: rotateRemediation(h, 'then move the code that needs it to the server; rebuilding without it is not enough, the old bundle was public.'),
         key: h.fingerprint,

@@ -79,6 +79,12 @@ describe('secrets/bundle-secret', () => {
     expect(f).toMatchObject({ rule: 'secrets/bundle-secret', severity });
     expect(f!.location!.file).not.toContain('#');
   });
+  it('says when the key was base64-encoded in the bundle', () => {
+    const [plain] = bundleSecret.audit({ secrets: artifact({ bundles: [hit({ file: 'dist/a.js' })] }) }, ctx).findings;
+    const [enc] = bundleSecret.audit({ secrets: artifact({ bundles: [hit({ file: 'dist/a.js', encoding: 'base64' })] }) }, ctx).findings;
+    expect(enc!.evidence).toMatchObject({ encoded: 'base64-encoded in bundle', redacted: 'sk_l…' });
+    expect(plain!.evidence).not.toHaveProperty('encoded');
+  });
   it.each([
     ['no bundle hits', artifact()],
     ['a referrer-restricted browser API key', artifact({ bundles: [hit({ rule: 'gcp-api-key', browserSafe: true, file: 'dist/a.js' })] })],

@@ -7,9 +7,11 @@ import { malformed, oversized } from './payloads.js';
 import stackTrace from './stack-trace.js';
 import cookies from './cookies.js';
 import promptInjection from './prompt-injection.js';
+import graphql from './graphql.js';
+import lockout from './lockout.js';
 
 export const family: AuditFamily = {
   name: 'security',
   rules,
-  audits: [cors, rateLimit, admin, oversized, malformed, stackTrace, cookies, promptInjection],
+  audits: [cors, rateLimit, lockout, admin, graphql, oversized, malformed, stackTrace, cookies, promptInjection],
 };

@@ -6,10 +6,11 @@ export function req(x: Pick<ProbeExchange, 'method' | 'url'>): string {
   return `${x.method} ${x.url}`;
 }
 
-/** Why an active rule was not checked, naming the first requests it would have sent. */
-export function skippedReason(a: SecurityArtifact, probe: SkippedProbe['probe']): string | undefined {
-  const s = a.skipped.filter((x) => x.probe === probe || x.probe === 'all');
+/** Why an active rule was not checked, naming the first requests it would have sent (`exact`: this probe's entries only, not `all`). */
+export function skippedReason(a: SecurityArtifact, probe: SkippedProbe['probe'], exact = false): string | undefined {
+  const s = a.skipped.filter((x) => x.probe === probe || (!exact && x.probe === 'all'));
   if (!s.length) return undefined;
+  if (!s.some((x) => x.requests.length)) return s[0]!.reason;
   const reqs = s.flatMap((x) => x.requests).slice(0, 3).map((r) => `${r.method} ${r.url}${r.count > 1 ? ` ×${r.count}` : ''}`);
   const more = s.flatMap((x) => x.requests).length - reqs.length;
   return `${s[0]!.reason}; would send ${reqs.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
@@ -32,6 +33,8 @@ export function allExchanges(a: SecurityArtifact): { probe: string; x: ProbeExch
     ...a.admin.map((p) => ({ probe: 'admin', x: p.exchange })),
     ...a.payloads.map((p) => ({ probe: `payload:${p.kind}`, x: p.exchange })),
     ...a.bursts.flatMap((b) => (b.last ? [{ probe: `burst:${b.role}`, x: b.last }] : [])),
+    ...(a.lockout ? [a.lockout.oneAccount, a.lockout.rotating].flatMap((b) => (b.last ? [{ probe: 'lockout', x: b.last }] : [])) : []),
+    ...(a.graphql ?? []).flatMap((g) => [{ probe: 'graphql', x: g.detect }, ...(g.introspection ? [{ probe: 'graphql', x: g.introspection }] : [])]),
     ...a.ai.map((p) => ({ probe: `ai:${p.attack}`, x: p.exchange })),
     ...a.other.map((x) => ({ probe: 'page', x })),
   ];

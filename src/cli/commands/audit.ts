@@ -18,6 +18,7 @@ import { runAudit } from '../../engine/run.js';
 import { buildRegistry, registry as defaultRegistry, type Registry } from '../../engine/registry.js';
 import { diffReports } from '../../engine/baseline.js';
 import { HistoryStore } from '../../engine/history.js';
+import { readAcceptances } from '../../handover/accept.js';
 import { render, type Format } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { createProgress, progressMode } from '../progress.js';
@@ -85,6 +86,8 @@ export interface AuditInvocation {
   gatherers?: Gatherer[];
   /** Record the run in history (audit only). */
   recordHistory?: boolean;
+  /** Receives the finished report (the demo writes the plan and the pack from it). */
+  onReport?: (report: Report) => void;
 }
 
 /** Runs an audit and prints/writes the report. Returns the exit code. */
@@ -117,6 +120,7 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
       signal: ctx.signal,
       onProgress: (e) => progress.on(e),
       now: ctx.now,
+      accepted: readAcceptances(loaded.baseDir),
       ...(inv.only ? { only: inv.only } : list(opts.only) ? { only: list(opts.only)! } : {}),
       ...(list(opts.skip) ? { skip: list(opts.skip)! } : {}),
     }));
@@ -138,6 +142,7 @@ export async function auditCommand(ctx: CliContext, inv: AuditInvocation): Promi
     }
   }
   emitReport(ctx, report, formats, { ...opts, failOn }, reg);
+  inv.onReport?.(report);
   return exitCodeFor(report, failOn);
 }
 

@@ -1,12 +1,14 @@
 /**
  * Built browser output: whatever ships to browsers is public, so a credential there is exposed
- * even when the source reads it from the environment at build time. Bundle directories are
+ * even when the source reads it from the environment at build time; base64/hex string literals are
+ * decoded (bounded, one level; encoded.ts) and scanned too. Bundle directories are
  * usually git-ignored, so they are walked directly. Source maps are scanned per original source
  * (`sourcesContent`), since that is what a visitor's devtools show.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { detect } from '../detect.js';
+import { detectEncoded } from '../encoded.js';
 import type { RawHit, SkippedFile } from '../types.js';
 import { readTextFile } from './worktree.js';
 
@@ -47,18 +49,26 @@ export interface BundleScan {
 function scanSourceMap(text: string, file: string): RawHit[] {
   try {
     const map = JSON.parse(text) as { sources?: unknown; sourcesContent?: unknown };
-    if (!Array.isArray(map.sourcesContent)) return detect(text, file);
+    if (!Array.isArray(map.sourcesContent)) return scanBundleText(text, file);
     const sources = Array.isArray(map.sources) ? map.sources : [];
     const hits: RawHit[] = [];
     map.sourcesContent.forEach((content, i) => {
       if (typeof content !== 'string') return;
       const src = typeof sources[i] === 'string' ? (sources[i] as string) : String(i);
-      hits.push(...detect(content, `${file}#${src}`));
+      hits.push(...scanBundleText(content, `${file}#${src}`));
     });
     return hits;
   } catch {
-    return detect(text, file);
+    return scanBundleText(text, file);
   }
+}
+
+/** Plain detection plus bounded base64/hex decoding of string literals (encoded.ts). */
+export function scanBundleText(text: string, file: string, bytes?: Buffer): RawHit[] {
+  const plain = detect(text, file, bytes ? { bytes } : {});
+  const seen = new Set(plain.map((h) => h.fingerprint));
+  // A key both plain and encoded in one file is reported once, as the plain hit.
+  return [...plain, ...detectEncoded(text, file).filter((h) => !seen.has(h.fingerprint) && (seen.add(h.fingerprint), true))];
 }
 
 export async function scanBundles(root: string, dirs: readonly string[], maxBytes: number): Promise<BundleScan> {
@@ -75,7 +85,7 @@ export async function scanBundles(root: string, dirs: readonly string[], maxByte
     }
     result.files++;
     result.bytes += r.bytes;
-    result.hits.push(...(f.endsWith('.map') ? scanSourceMap(r.text, f) : detect(r.text, f)));
+    result.hits.push(...(f.endsWith('.map') ? scanSourceMap(r.text, f) : scanBundleText(r.text, f, r.buf)));
   }
   return result;
 }

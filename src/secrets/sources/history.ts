@@ -19,7 +19,7 @@ export interface HistoryScan {
   skipped: SkippedFile[];
 }
 
-interface BlobInfo {
+export interface BlobInfo {
   sha: string;
   size: number;
   path: string;
@@ -70,7 +70,7 @@ async function listBlobs(root: string): Promise<BlobInfo[]> {
 }
 
 /** Stream blob contents through `git cat-file --batch`, calling `onBlob` once per blob. */
-function readBlobs(root: string, blobs: BlobInfo[], onBlob: (b: BlobInfo, content: Buffer) => void): Promise<void> {
+export function readBlobs(root: string, blobs: BlobInfo[], onBlob: (b: BlobInfo, content: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     if (blobs.length === 0) return resolve();
     const proc = spawn('git', ['cat-file', '--batch'], { cwd: root, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -160,8 +160,44 @@ async function firstCommits(root: string, wanted: Set<string>): Promise<Map<stri
   return found;
 }
 
+/** What scanning a set of blobs yields (in this thread or in a worker). */
+export interface BlobScan {
+  raw: { blob: BlobInfo; hits: RawHit[] }[];
+  blobs: number;
+  bytes: number;
+  skipped: SkippedFile[];
+}
+
+/** Read `blobs` through one `git cat-file --batch` and scan each once. */
+export async function scanBlobs(root: string, blobs: BlobInfo[]): Promise<BlobScan> {
+  const out: BlobScan = { raw: [], blobs: 0, bytes: 0, skipped: [] };
+  await readBlobs(root, blobs, (blob, content) => {
+    out.blobs++;
+    out.bytes += content.length;
+    if (looksBinary(content)) {
+      out.skipped.push({ path: `${blob.path}@${blob.sha.slice(0, 12)}`, reason: 'binary' });
+      return;
+    }
+    const hits = detect(content.toString('utf8'), blob.path, { bytes: content });
+    if (hits.length) out.raw.push({ blob, hits });
+  });
+  return out;
+}
+
+/** Below this many bytes of blobs a worker's start-up costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
 export interface HistoryOptions {
   maxBlobBytes: number;
+  /**
+   * Scan the blobs on this many worker threads, each with its own `git cat-file --batch` over
+   * its share (balanced by size). 0 or 1: in this thread.
+   */
+  workers?: number;
+  /** Blob bytes per worker below which it is not worth starting one (default PARALLEL_MIN_BYTES). */
+  parallelMinBytes?: number;
+  /** Runs blob scans in workers (injected by scan.ts so this module stays worker-free). */
+  parallel?: (root: string, parts: BlobInfo[][]) => Promise<BlobScan[]>;
   /** Skip blobs whose first path matches (bundle dirs are scanned separately). */
   skipPath?: (p: string) => boolean;
 }
@@ -183,17 +219,32 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     if (b.size > opts.maxBlobBytes) result.skipped.push({ path: `${b.path}@${b.sha.slice(0, 12)}`, reason: 'too-large', detail: `${b.size} bytes` });
     else toRead.push(b);
   }
-  const raw: { blob: BlobInfo; hits: RawHit[] }[] = [];
-  await readBlobs(root, toRead, (blob, content) => {
-    result.blobs++;
-    result.bytes += content.length;
-    if (looksBinary(content)) {
-      result.skipped.push({ path: `${blob.path}@${blob.sha.slice(0, 12)}`, reason: 'binary' });
-      return;
+  const total = toRead.reduce((t, b) => t + b.size, 0);
+  const per = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const n = per <= 0 ? (opts.workers ?? 0) : Math.min(opts.workers ?? 0, Math.floor(total / per));
+  let scans: BlobScan[];
+  if (n > 1 && opts.parallel) {
+    const order = new Map(toRead.map((b, i) => [b, i]));
+    // Largest first onto the lightest share: each worker gets about the same number of bytes.
+    const parts: BlobInfo[][] = Array.from({ length: n }, () => []);
+    const load = new Array<number>(n).fill(0);
+    for (const b of [...toRead].sort((x, y) => y.size - x.size)) {
+      let best = 0;
+      for (let i = 1; i < n; i++) if (load[i]! < load[best]!) best = i;
+      parts[best]!.push(b);
+      load[best]! += b.size + 256;
     }
-    const hits = detect(content.toString('utf8'), blob.path);
-    if (hits.length) raw.push({ blob, hits });
-  });
+    // Back in rev-list order within each share: neighbouring versions sit together in the pack.
+    for (const p of parts) p.sort((x, y) => order.get(x)! - order.get(y)!);
+    scans = await opts.parallel(root, parts.filter((p) => p.length > 0));
+  } else scans = [await scanBlobs(root, toRead)];
+  const raw: { blob: BlobInfo; hits: RawHit[] }[] = [];
+  for (const s of scans) {
+    result.blobs += s.blobs;
+    result.bytes += s.bytes;
+    result.skipped.push(...s.skipped);
+    raw.push(...s.raw);
+  }
   const origin = await firstCommits(root, new Set(raw.map((r) => r.blob.sha)));
   for (const { blob, hits } of raw) {
     const o = origin.get(blob.sha);

@@ -66,7 +66,7 @@ export async function listFiles(root: string): Promise<FileList> {
   return { isGitRepo: false, files, skipped };
 }
 
-export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; skip: SkippedFile };
+export type ReadResult = { ok: true; text: string; bytes: number; buf: Buffer } | { ok: false; skip: SkippedFile };
 
 /** Read one file as text, or say why not. Never follows a symlink. */
 export async function readTextFile(root: string, rel: string, maxBytes: number): Promise<ReadResult> {
@@ -90,5 +90,5 @@ export async function readTextFile(root: string, rel: string, maxBytes: number):
   }
   if (looksBinary(buf)) return { ok: false, skip: { path: rel, reason: 'binary' } };
   // Invalid UTF-8 decodes to U+FFFD: the rest of the file is still scanned.
-  return { ok: true, text: buf.toString('utf8'), bytes: buf.length };
+  return { ok: true, text: buf.toString('utf8'), bytes: buf.length, buf };
 }

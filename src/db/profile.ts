@@ -1,0 +1,203 @@
+/**
+ * Query profiling through pg_stat_statements: snapshot the per-statement call counters, let some
+ * requests run, snapshot again, and diff. Each statement shape is grouped by the libpg-query
+ * fingerprint of its normalised text (pg_stat_statements keeps one row per role, database and
+ * top-level flag, so one shape can have several rows; fingerprints also merge texts that differ
+ * only in formatting or comments).
+ *
+ * Privileges: reading pg_stat_statements needs no grant, but another role's statement texts show
+ * as `<insufficient privilege>` unless the reading role has pg_read_all_stats: such rows are still
+ * counted (queries per request) and never grouped (no N+1 guess on hidden text).
+ *
+ * Our own snapshot statements are tagged `/* launchready *\/` and left out.
+ */
+import pg from 'pg';
+import mysql from 'mysql2/promise';
+import { fingerprintSync, loadModule } from 'libpg-query';
+import type { ProfiledStatement } from './types.js';
+import { DatabaseConnectError, maskSecrets, parseDbUrl } from './url.js';
+import { ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
+import { ENABLE_PERFORMANCE_SCHEMA } from './mysql.js';
+
+const TAG = '/* launchready */';
+const HIDDEN = '<insufficient privilege>';
+/** Shapes kept per sample (highest calls first). */
+const MAX_SHAPES = 30;
+const MAX_TEXT = 300;
+
+/** One pg_stat_statements row: calls so far, keyed by (userid, dbid, queryid, toplevel). */
+export type StatsSnapshot = Map<string, { queryId: string; query: string; calls: number }>;
+
+/** pg_stat_statements is not readable: why, and how to enable it. */
+export class StatsUnavailableError extends Error {
+  override name = 'StatsUnavailableError';
+  constructor(
+    readonly code: 'NO_EXTENSION' | 'NOT_LOADED' | 'NO_PERFORMANCE_SCHEMA' | 'STATS_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StatsReader {
+  source: 'pg_stat_statements' | 'performance_schema';
+  /** host:port/db, no credentials. */
+  target: string;
+  snapshot(): Promise<StatsSnapshot>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a read-only session on `url` and checks pg_stat_statements can be read. `database` limits
+ * the rows to that database (the application's; default: the one `url` names).
+ * Throws DatabaseConnectError or StatsUnavailableError, never with the password in the message.
+ */
+export async function openStatsReader(url: string, database?: string): Promise<StatsReader> {
+  const parsed = parseDbUrl(url);
+  if (parsed.engine === 'mysql') return openMysqlStatsReader(url, database);
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+    application_name: 'launchready-profile',
+    options: '-c default_transaction_read_only=on',
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    await client.end().catch(() => {});
+    throw new DatabaseConnectError(err.code ?? 'CONNECT_FAILED', maskSecrets(`cannot connect to ${parsed.target}: ${err.message ?? String(e)}`, url));
+  }
+  const q = async (sql: string, params: unknown[] = []) => (await client.query(`${TAG} ${sql}`, params)).rows;
+  try {
+    const ext = await q(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
+    if (!ext.length) throw new StatsUnavailableError('NO_EXTENSION', `pg_stat_statements is not installed in ${parsed.target}; ${ENABLE_PG_STAT_STATEMENTS}`);
+    await q('SELECT 1 FROM pg_stat_statements LIMIT 1').catch((e: Error) => {
+      const msg = maskSecrets(e.message, url);
+      throw /shared_preload_libraries/.test(msg)
+        ? new StatsUnavailableError('NOT_LOADED', `pg_stat_statements is installed but not loaded; ${ENABLE_PG_STAT_STATEMENTS}`)
+        : new StatsUnavailableError('STATS_FAILED', `cannot read pg_stat_statements: ${msg}`);
+    });
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw e;
+  }
+  const dbName = database ?? null;
+  return {
+    source: 'pg_stat_statements',
+    target: parsed.target,
+    async snapshot() {
+      const rows = await q(
+        `SELECT s.userid::text || ':' || s.dbid::text || ':' || COALESCE(s.queryid::text, '-') || ':' || s.toplevel::text AS k,
+           COALESCE(s.queryid::text, '') AS id, COALESCE(s.query, '${HIDDEN}') AS query, s.calls::float8 AS calls
+         FROM pg_stat_statements s
+         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = COALESCE($1, current_database()))
+           AND COALESCE(s.query, '') NOT LIKE '%/* launchready */%'`,
+        [dbName],
+      );
+      const out: StatsSnapshot = new Map();
+      // Hidden rows (other roles, no pg_read_all_stats) have no queryid and share a key: summed.
+      for (const r of rows) out.set(r.k, { queryId: r.id, query: String(r.query), calls: (out.get(r.k)?.calls ?? 0) + Number(r.calls) });
+      return out;
+    },
+    close: () => client.end().catch(() => {}),
+  };
+}
+
+/**
+ * MySQL/MariaDB: performance_schema.events_statements_summary_by_digest, one row per (schema,
+ * digest). The digest text (`SELECT name FROM users WHERE id = ?`) is MySQL's own normalisation;
+ * it rarely parses as PostgreSQL, so the shape is the digest itself.
+ */
+async function openMysqlStatsReader(url: string, database?: string): Promise<StatsReader> {
+  const parsed = parseDbUrl(url);
+  const u = new URL(url);
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      connectTimeout: 5_000,
+    });
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    throw new DatabaseConnectError(err.code ?? 'CONNECT_FAILED', maskSecrets(`cannot connect to ${parsed.target}: ${err.message ?? String(e)}`, url));
+  }
+  conn.on('error', () => {});
+  const db = database ?? decodeURIComponent(u.pathname.replace(/^\//, ''));
+  try {
+    const ps = (await conn.query('SELECT @@performance_schema AS ps'))[0] as { ps: number }[];
+    if (Number(ps[0]?.ps) !== 1) throw new StatsUnavailableError('NO_PERFORMANCE_SCHEMA', `performance_schema is off on ${parsed.target}; ${ENABLE_PERFORMANCE_SCHEMA}`);
+    await conn.query('SELECT 1 FROM performance_schema.events_statements_summary_by_digest LIMIT 1').catch((e: Error) => {
+      throw new StatsUnavailableError('STATS_FAILED', `cannot read performance_schema.events_statements_summary_by_digest: ${maskSecrets(e.message, url)}`);
+    });
+  } catch (e) {
+    await conn.end().catch(() => {});
+    throw e;
+  }
+  return {
+    source: 'performance_schema',
+    target: parsed.target,
+    async snapshot() {
+      const rows = (
+        await conn.query(
+          `SELECT CONCAT(COALESCE(SCHEMA_NAME, ''), ':', DIGEST) AS k, DIGEST AS id, DIGEST_TEXT AS query, COUNT_STAR AS calls
+           FROM performance_schema.events_statements_summary_by_digest
+           WHERE SCHEMA_NAME = ? AND DIGEST IS NOT NULL AND DIGEST_TEXT NOT LIKE '%performance_schema%'`,
+          [db],
+        )
+      )[0] as { k: string; id: string; query: string | null; calls: number }[];
+      const out: StatsSnapshot = new Map();
+      for (const r of rows) out.set(r.k, { queryId: `digest:${r.id}`, query: String(r.query ?? ''), calls: Number(r.calls) });
+      return out;
+    },
+    close: () => conn.end().catch(() => {}),
+  };
+}
+
+let loaded: Promise<void> | undefined;
+
+/** libpg-query fingerprint of a normalised statement, or `queryid:<id>` when it does not parse. */
+export async function shapeOf(query: string, queryId: string): Promise<string> {
+  if (queryId.startsWith('digest:')) return queryId; // MySQL: the digest already is the shape
+  loaded ??= loadModule();
+  await loaded;
+  try {
+    return fingerprintSync(query);
+  } catch {
+    return `queryid:${queryId || 'unknown'}`;
+  }
+}
+
+/**
+ * Calls between two snapshots, per shape, divided by `requests`. Rows that appeared only in
+ * `after` count from zero; a counter that went down (pg_stat_statements_reset, eviction) counts
+ * its value in `after`. Hidden texts are kept as their own (ungrouped) rows.
+ */
+export async function diffSnapshots(before: StatsSnapshot, after: StatsSnapshot, requests: number): Promise<{ queriesPerRequest: number; statements: ProfiledStatement[]; hidden: boolean }> {
+  const shapes = new Map<string, { query: string; calls: number }>();
+  let total = 0;
+  let hidden = false;
+  for (const [k, row] of after) {
+    const prev = before.get(k)?.calls ?? 0;
+    const calls = row.calls >= prev ? row.calls - prev : row.calls;
+    if (calls <= 0) continue;
+    total += calls;
+    const isHidden = row.query === HIDDEN;
+    hidden ||= isHidden;
+    const fp = isHidden ? `hidden:${k}` : await shapeOf(row.query, row.queryId);
+    const s = shapes.get(fp) ?? { query: isHidden ? HIDDEN : row.query.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT), calls: 0 };
+    s.calls += calls;
+    shapes.set(fp, s);
+  }
+  const round = (n: number) => Math.round((n / requests) * 100) / 100;
+  const statements = [...shapes]
+    .map(([fingerprint, s]) => ({ fingerprint, query: s.query, perRequest: round(s.calls) }))
+    .sort((a, b) => b.perRequest - a.perRequest || a.query.localeCompare(b.query))
+    .slice(0, MAX_SHAPES);
+  return { queriesPerRequest: round(total), statements, hidden };
+}
