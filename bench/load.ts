@@ -11,13 +11,23 @@
  *      rate-limited mode back-fills latencies for requests it could not send on time, so its p50 and
  *      min come out far below 50 ms; launchready measures from each request's intended start.
  *
- *   npm run bench:load [-- --seconds 3 --connections 64 --rounds 3]
+ *   npm run bench:load [-- --seconds 3 --connections 64 --rounds 3] [--tsx]
+ *
+ * launchready runs as the compiled package (src/ compiled to a temp dir first), as users run it;
+ * `--tsx` runs the TypeScript sources through tsx instead.
+ *
+ * Memory mode (the issue's "a 10-minute run at 2,000 req/s stays under 150 MB RSS"): one open-model
+ * run at a bounded 2,000 req/s against nginx on loopback, the generator's RSS (main thread and
+ * worker threads are one process) sampled every few seconds; prints max / average RSS and the trend
+ * (least-squares slope after the first 30 s, and the first vs the last minute):
+ *
+ *   npm run bench:load -- --memory [--minutes 10] [--rate 2000] [--sample 5]
  *
  * Needs: nginx and wrk (`apt-get install nginx wrk`), autocannon (devDependency). A missing tool is
  * reported and its column left empty.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -79,8 +89,36 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 60;
   return { url, stop: () => (p.kill('SIGTERM'), rmSync(dir, { recursive: true, force: true })) };
 }
 
+/**
+ * How to start bench/load-run.ts. What a user runs is the compiled package (node dist/...), not the
+ * TypeScript sources through tsx (which costs ~30 MB and ~0.4 s of CPU per thread): src/ is
+ * compiled once to a temp dir (node_modules linked) and the runner runs there. `--tsx` runs the
+ * sources instead.
+ */
+let generatorCache: { cmd: string[]; built: string | null } | null = null;
+function generator(): { cmd: string[]; built: string | null } {
+  if (generatorCache) return generatorCache;
+  if (process.argv.includes('--tsx')) return (generatorCache = { cmd: ['--import', 'tsx', 'bench/load-run.ts'], built: null });
+  const built = mkdtempSync(path.join(os.tmpdir(), 'lr-bench-built-'));
+  process.on('exit', () => rmSync(built, { recursive: true, force: true }));
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(built, 'dist'), '--declaration', 'false'], { cwd: root, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
+  writeFileSync(path.join(built, 'package.json'), JSON.stringify({ type: 'module' }));
+  symlinkSync(path.join(root, 'node_modules'), path.join(built, 'node_modules'));
+  // bench/load-run.ts, in JavaScript, importing the compiled engine.
+  writeFileSync(
+    path.join(built, 'run.mjs'),
+    readFileSync(path.join(root, 'bench', 'load-run.ts'), 'utf8')
+      .replace("'../src/load/engine.js'", "'./dist/load/engine.js'")
+      .replace(/^import type .*$/m, '')
+      .replace(/ as LoadOptions/g, '')
+      .replace(/: \[number, number\]\[\]/g, ''),
+  );
+  return (generatorCache = { cmd: [path.join(built, 'run.mjs')], built });
+}
+
 async function launchready(opts: Record<string, unknown>): Promise<Measured> {
-  const r = await timed(process.execPath, ['--import', 'tsx', 'bench/load-run.ts', JSON.stringify(opts)]);
+  const r = await timed(process.execPath, [...generator().cmd, JSON.stringify(opts)]);
   const j = JSON.parse(r.stdout) as { rps: number; latency: { p50: number; p99: number; min: number }; errors: number };
   return { rps: j.rps, p50: j.latency.p50, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB, note: j.errors ? `${j.errors} errors` : undefined };
 }
@@ -123,8 +161,60 @@ function table(title: string, rows: [string, Measured | null][], base?: Measured
   }
 }
 
+/** Least-squares slope of y over x (MB per second when x is seconds). */
+function slope(pts: [number, number][]): number {
+  const n = pts.length;
+  if (n < 2) return 0;
+  const mx = pts.reduce((a, p) => a + p[0], 0) / n;
+  const my = pts.reduce((a, p) => a + p[1], 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of pts) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+async function memory(): Promise<void> {
+  const minutes = arg('minutes', 10);
+  const rate = arg('rate', 2000);
+  const sampleS = arg('sample', 5);
+  console.log(`load bench, memory: ${os.cpus().length} cores, node ${process.version}, ${minutes} min at ${rate} req/s (open model), RSS sampled every ${sampleS} s`);
+  const nginx = await startNginx();
+  if (!nginx) {
+    console.log('nginx not installed: memory bench skipped');
+    return;
+  }
+  try {
+    const opts = { request: { method: 'GET', url: nginx.url }, model: { kind: 'open', rate }, durationMs: Math.round(minutes * 60_000), warmupMs: 0 };
+    const { cmd, built } = generator();
+    console.log(`generator: ${built ? 'compiled package (tsc -> node)' : 'TypeScript sources through tsx'}`);
+    const r = await timed(process.execPath, [...cmd, JSON.stringify(opts), String(sampleS * 1000)]);
+    const j = JSON.parse(r.stdout) as { count: number; rps: number; errors: number; workers: number; latency: { p50: number; p99: number }; rssSamples: [number, number][]; heapSamples: [number, number][] };
+    // The last sample is taken after the run (workers gone): left out of the trend.
+    const rss = j.rssSamples.slice(0, -1);
+    const mb = rss.map((p) => p[1]);
+    const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+    const steady = rss.filter((p) => p[0] >= 30);
+    const last = rss[rss.length - 1]![0];
+    const firstMin = rss.filter((p) => p[0] >= 30 && p[0] < 90).map((p) => p[1]);
+    const lastMin = rss.filter((p) => p[0] >= last - 60).map((p) => p[1]);
+    console.log(`\n| run | requests | req/s | errors | workers | p50 ms | p99 ms | max RSS MB | avg RSS MB | RSS trend after 30 s | minute 0.5-1.5 avg | last minute avg | peak RSS (/usr/bin/time) | CPU s |`);
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+    console.log(
+      `| ${minutes} min @ ${rate}/s | ${j.count} | ${j.rps} | ${j.errors} | ${j.workers} | ${f(j.latency.p50)} | ${f(j.latency.p99)} | ${f(Math.max(...mb), 1)} | ${f(avg(mb), 1)} | ${(slope(steady) * 60).toFixed(2)} MB/min | ${f(avg(firstMin), 1)} | ${f(avg(lastMin), 1)} | ${f(r.rssMB, 0)} | ${f(r.cpuS, 1)} |`,
+    );
+    console.log(`main-thread heap: max ${f(Math.max(...j.heapSamples.map((p) => p[1])), 1)} MB, trend ${(slope(j.heapSamples.filter((p) => p[0] >= 30)) * 60).toFixed(2)} MB/min`);
+    console.log(`RSS samples (s: MB): ${rss.filter((_, i) => i % Math.max(1, Math.round(30 / sampleS)) === 0).map(([t, v]) => `${Math.round(t)}: ${v}`).join(', ')}`);
+  } finally {
+    nginx.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`load bench: ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per tool, ${CONNECTIONS} connections`);
+  if (process.argv.includes('--memory')) return memory();
+  console.log(`load bench: ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per tool, ${CONNECTIONS} connections; launchready: ${generator().built ? 'compiled package (tsc -> node)' : 'TypeScript sources through tsx'}`);
   const nginx = await startNginx();
   if (!nginx) console.log('nginx not installed: throughput and agreement sections skipped');
   try {

@@ -186,6 +186,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--baseline <report.json|previous>', 'compare p50/p95/p99, req/s and errors per route with a saved report or the previous run; exit 1 on a regression')
     .option('--tolerance <10%>', 'regression tolerance for --baseline (default perf.regressionTolerance)')
     .option('--capacity', 'step the arrival rate up (x1.5) until a budget breaks: sustainable rate per route vs 2x perf.expectedPeak')
+    .option('--profile-queries', 'first profile the queries of each GET route (database.url: pg_stat_statements / performance_schema; database.otlp: traces): queries per request, repeated shapes, perf/n-plus-one, perf/too-many-queries')
     .option('--no-history', 'do not record this run in .launchready/history.db')
     .action(async (args: string[], opts) => {
       const { perfCommand } = await import('./commands/perf.js');

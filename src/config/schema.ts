@@ -88,6 +88,17 @@ export const databaseSchema = z
     profileRequests: z.number().int().min(1).max(20).optional().describe('Requests per route in each query-profile sample, the counts are divided by it (default 3)'),
     maxQueriesPerRequest: z.number().int().positive().optional().describe('perf/too-many-queries fires above this many queries per request (default 20)'),
     nPlusOneRepeats: z.number().int().min(2).optional().describe('perf/n-plus-one fires when one statement shape runs this many times per request (default 5, as Sentry)'),
+    otlp: z
+      .strictObject({
+        listen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:4318')
+          .default('127.0.0.1:4318')
+          .describe('host:port of the OTLP/HTTP receiver launchready starts during the query profile; point the app\'s exporter at http://<listen>/v1/traces (default 127.0.0.1:4318)'),
+        waitMs: z.number().int().min(100).max(60_000).optional().describe('How long to wait for the spans of a profiled request to arrive (ms; default 10000, the batch exporter sends every 5 s)'),
+      })
+      .optional()
+      .describe('Profile queries from OpenTelemetry traces instead of pg_stat_statements / performance_schema: any instrumented app on any database; database.url is then optional'),
   })
   .describe('Database (least privilege, indexes, migrations, query profile)');
 
@@ -284,6 +295,10 @@ export const routeSchema = z
       .array(z.enum(['email', 'webhook']))
       .optional()
       .describe('Work this write route triggers (email, webhook): checked for blocking the response when launchready\'s own SMTP receiver or webhook sink is the target'),
+    seed: z
+      .string()
+      .optional()
+      .describe('List routes: a flow (from flows) that creates one row; run perf.seedRows times (cleanup steps afterwards) to see whether the list response grows with the data set'),
   })
   .describe('One route to load-test');
 
@@ -310,6 +325,7 @@ export const perfSchema = z
     expectedPeak: z.number().positive().optional().describe('Expected peak requests per second (capacity headroom)'),
     listCeiling: z.number().int().positive().default(100).describe('A list returning more items than this without a pagination token is unbounded'),
     largePage: z.number().int().positive().default(1000).describe('limit= value of the large-page probe of list routes'),
+    seedRows: z.number().int().min(5).max(50).default(30).describe('How many times a list route\'s seed flow runs before the list is measured again (choose more than its default page size)'),
     compressionMinBytes: z.number().int().positive().default(2048).describe('Text responses at least this large should be compressed'),
     hosts: z.array(z.string()).default([]).describe('Extra hosts load may target besides the configured domains'),
     regressionTolerance: z.number().min(0).max(10).default(0.1).describe('perf --baseline: a metric this much worse than before (0.1 = 10%) is a regression'),

@@ -13,13 +13,18 @@
  */
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { fingerprintSync, loadModule } from 'libpg-query';
+import { fingerprintSync, loadModule, normalizeSync } from 'libpg-query';
 import type { ProfiledStatement } from './types.js';
 import { DatabaseConnectError, maskSecrets, parseDbUrl } from './url.js';
 import { ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
 import { ENABLE_PERFORMANCE_SCHEMA } from './mysql.js';
+import { createHash } from 'node:crypto';
+import { queriesOf, type OtlpReceiver, type TraceContext, type TraceSpan } from './otlp.js';
 
 const TAG = '/* launchready */';
+/** Appended to every "statistics unavailable" message: the second source needs no server setting. */
+export const OTLP_ALTERNATIVE =
+  'or profile from OpenTelemetry traces instead (any database): set database.otlp: { listen: "127.0.0.1:4318" } and point the app\'s OTLP/HTTP JSON trace exporter at http://127.0.0.1:4318/v1/traces';
 const HIDDEN = '<insufficient privilege>';
 /** Shapes kept per sample (highest calls first). */
 const MAX_SHAPES = 30;
@@ -73,11 +78,11 @@ export async function openStatsReader(url: string, database?: string): Promise<S
   const q = async (sql: string, params: unknown[] = []) => (await client.query(`${TAG} ${sql}`, params)).rows;
   try {
     const ext = await q(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
-    if (!ext.length) throw new StatsUnavailableError('NO_EXTENSION', `pg_stat_statements is not installed in ${parsed.target}; ${ENABLE_PG_STAT_STATEMENTS}`);
+    if (!ext.length) throw new StatsUnavailableError('NO_EXTENSION', `pg_stat_statements is not installed in ${parsed.target}; ${ENABLE_PG_STAT_STATEMENTS}; ${OTLP_ALTERNATIVE}`);
     await q('SELECT 1 FROM pg_stat_statements LIMIT 1').catch((e: Error) => {
       const msg = maskSecrets(e.message, url);
       throw /shared_preload_libraries/.test(msg)
-        ? new StatsUnavailableError('NOT_LOADED', `pg_stat_statements is installed but not loaded; ${ENABLE_PG_STAT_STATEMENTS}`)
+        ? new StatsUnavailableError('NOT_LOADED', `pg_stat_statements is installed but not loaded; ${ENABLE_PG_STAT_STATEMENTS}; ${OTLP_ALTERNATIVE}`)
         : new StatsUnavailableError('STATS_FAILED', `cannot read pg_stat_statements: ${msg}`);
     });
   } catch (e) {
@@ -131,7 +136,7 @@ async function openMysqlStatsReader(url: string, database?: string): Promise<Sta
   const db = database ?? decodeURIComponent(u.pathname.replace(/^\//, ''));
   try {
     const ps = (await conn.query('SELECT @@performance_schema AS ps'))[0] as { ps: number }[];
-    if (Number(ps[0]?.ps) !== 1) throw new StatsUnavailableError('NO_PERFORMANCE_SCHEMA', `performance_schema is off on ${parsed.target}; ${ENABLE_PERFORMANCE_SCHEMA}`);
+    if (Number(ps[0]?.ps) !== 1) throw new StatsUnavailableError('NO_PERFORMANCE_SCHEMA', `performance_schema is off on ${parsed.target}; ${ENABLE_PERFORMANCE_SCHEMA}; ${OTLP_ALTERNATIVE}`);
     await conn.query('SELECT 1 FROM performance_schema.events_statements_summary_by_digest LIMIT 1').catch((e: Error) => {
       throw new StatsUnavailableError('STATS_FAILED', `cannot read performance_schema.events_statements_summary_by_digest: ${maskSecrets(e.message, url)}`);
     });
@@ -200,4 +205,168 @@ export async function diffSnapshots(before: StatsSnapshot, after: StatsSnapshot,
     .sort((a, b) => b.perRequest - a.perRequest || a.query.localeCompare(b.query))
     .slice(0, MAX_SHAPES);
   return { queriesPerRequest: round(total), statements, hidden };
+}
+
+/**
+ * A statement text from a trace span (raw, with literal values, any SQL dialect) -> its shape and
+ * a text safe to report. PostgreSQL-parseable text: libpg-query's normalize ($n for constants)
+ * and fingerprint, the same shapes as the pg_stat_statements path. Anything else (MySQL `?`,
+ * backticks): literals, numbers and IN lists replaced by `?` by hand, fingerprinted by hash.
+ */
+export async function normaliseStatement(text: string): Promise<{ fingerprint: string; query: string }> {
+  loaded ??= loadModule();
+  await loaded;
+  try {
+    const query = normalizeSync(text);
+    return { fingerprint: fingerprintSync(query), query: query.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT) };
+  } catch {
+    const query = maskLiterals(text).slice(0, MAX_TEXT);
+    return { fingerprint: `text:${createHash('sha1').update(query.toLowerCase()).digest('hex').slice(0, 16)}`, query };
+  }
+}
+
+/** Comments dropped, string/number literals and IN lists turned into `?`, whitespace collapsed. Exported for tests. */
+export function maskLiterals(sql: string): string {
+  return sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/(--|#)[^\n]*/g, ' ')
+    .replace(/'(?:[^'\\]|\\.|'')*'/g, '?')
+    .replace(/"(?:[^"\\]|\\.|"")*"/g, (m) => (/^"[A-Za-z_][A-Za-z0-9_$]*"$/.test(m) ? m : '?'))
+    .replace(/\b0x[0-9a-f]+\b/gi, '?')
+    .replace(/(?<![\w$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?')
+    .replace(/\$\d+/g, '?')
+    .replace(/\bIN\s*\(\s*\?(?:\s*,\s*\?)*\s*\)/gi, 'IN (?)')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** What the requests of one sample ran, per request. */
+export interface SampleCounts {
+  queriesPerRequest: number;
+  statements: ProfiledStatement[];
+  hidden: boolean;
+}
+
+/**
+ * Where the profile reads the queries from: pg_stat_statements / performance_schema counters, or
+ * the spans of each request's trace (OTLP).
+ */
+export interface QuerySource {
+  source: 'pg_stat_statements' | 'performance_schema' | 'otlp';
+  /** host:port/db of the statistics connection, or the receiver's listen address. */
+  target: string;
+  /**
+   * Runs `send` (the sample's requests, in sequence; request i carries `headersFor(i)`) and returns
+   * what they ran, divided by `requests`. Throws when the counts cannot be trusted (no spans).
+   */
+  measure(requests: number, send: (headersFor: (i: number) => Record<string, string>) => Promise<void>, signal?: AbortSignal): Promise<SampleCounts>;
+  /** Extra headers of the (uncounted) warm-up request. */
+  warmupHeaders(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Wait between two snapshots that must agree before a count is trusted (ms). */
+const SETTLE_MS = 30;
+const SETTLE_TRIES = 10;
+
+/**
+ * A snapshot taken once the counters have stopped moving: MySQL/MariaDB record a statement's
+ * digest after its result reached the client, so the app's last statement can land just after our
+ * snapshot. Two equal snapshots in a row (bounded by SETTLE_TRIES on a busy database).
+ */
+async function settledSnapshot(reader: StatsReader): Promise<StatsSnapshot> {
+  let snap = await reader.snapshot();
+  for (let i = 0; i < SETTLE_TRIES; i++) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const again = await reader.snapshot();
+    if (again.size === snap.size && [...again].every(([k, v]) => snap.get(k)?.calls === v.calls)) return again;
+    snap = again;
+  }
+  return snap;
+}
+
+/** Counters before and after the requests (server-wide for the database). */
+export function statsSource(reader: StatsReader): QuerySource {
+  return {
+    source: reader.source,
+    target: reader.target,
+    async measure(requests, send) {
+      const before = await settledSnapshot(reader);
+      await send(() => ({}));
+      const after = await settledSnapshot(reader);
+      return diffSnapshots(before, after, requests);
+    },
+    warmupHeaders: () => ({}),
+    close: () => reader.close(),
+  };
+}
+
+/** Default wait for a request's spans: the OpenTelemetry batch span processor exports every 5 s. */
+export const DEFAULT_OTLP_WAIT_MS = 10_000;
+
+/** Each request gets its own trace (traceparent); its database spans are its queries. */
+export function otlpSource(receiver: OtlpReceiver, waitMs = DEFAULT_OTLP_WAIT_MS): QuerySource {
+  return {
+    source: 'otlp',
+    target: receiver.address,
+    async measure(requests, send, signal) {
+      const traces: TraceContext[] = [];
+      await send((i) => {
+        traces[i] ??= receiver.newTrace();
+        return { traceparent: traces[i]!.traceparent };
+      });
+      // A trace still incomplete after the wait (no entry span) is read as it is.
+      await receiver.waitFor(traces, waitMs, signal);
+      const received = traces.filter((t) => receiver.spans(t.traceId).length > 0);
+      if (received.length < traces.length) {
+        const st = receiver.stats();
+        throw new Error(
+          `no spans arrived within ${waitMs} ms for ${traces.length - received.length} of ${traces.length} requests (receiver ${receiver.endpoint}: ${st.exports} exports, ${st.foreignSpans} spans of other traces, ${st.refused} refused): ` +
+            (st.foreignSpans > 0
+              ? 'the app exports spans but not in the trace launchready started: it must continue the W3C traceparent header (W3CTraceContextPropagator, a parent-based sampler)'
+              : `point the app's OTLP/HTTP JSON exporter at ${receiver.endpoint} (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) with OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json, or raise database.otlp.waitMs if it exports less often`),
+        );
+      }
+      return aggregateTraces(traces.map((t) => receiver.spans(t.traceId)), requests);
+    },
+    // A trace of our own too (read by nobody): its spans are not "spans of other traces" in the diagnosis.
+    warmupHeaders: () => ({ traceparent: receiver.newTrace().traceparent }),
+    close: () => receiver.close(),
+  };
+}
+
+/**
+ * Database spans of each request's trace, per shape: calls and time per request, and whether calls
+ * of one shape overlapped in time inside one request (an N+1 fired through Promise.all still
+ * counts: the counts do not depend on the order). Exported for tests.
+ */
+export async function aggregateTraces(traces: TraceSpan[][], requests: number): Promise<SampleCounts> {
+  const shapes = new Map<string, { query: string; calls: number; ns: bigint; overlapping: boolean }>();
+  let total = 0;
+  for (const spans of traces) {
+    const perShape = new Map<string, TraceSpan[]>();
+    for (const s of queriesOf(spans)) {
+      const { fingerprint, query } = await normaliseStatement(s.statement!);
+      total++;
+      const sh = shapes.get(fingerprint) ?? { query, calls: 0, ns: 0n, overlapping: false };
+      sh.calls++;
+      sh.ns += s.end > s.start ? s.end - s.start : 0n;
+      shapes.set(fingerprint, sh);
+      perShape.set(fingerprint, [...(perShape.get(fingerprint) ?? []), s]);
+    }
+    for (const [fp, list] of perShape) {
+      const sorted = list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+      let end = -1n;
+      for (const s of sorted) {
+        if (end > s.start) shapes.get(fp)!.overlapping = true;
+        if (s.end > end) end = s.end;
+      }
+    }
+  }
+  const round = (n: number) => Math.round((n / requests) * 100) / 100;
+  const statements: ProfiledStatement[] = [...shapes]
+    .map(([fingerprint, s]) => ({ fingerprint, query: s.query, perRequest: round(s.calls), totalMs: round(Number(s.ns) / 1e6), ...(s.overlapping ? { overlapping: true } : {}) }))
+    .sort((a, b) => b.perRequest - a.perRequest || a.query.localeCompare(b.query))
+    .slice(0, MAX_SHAPES);
+  return { queriesPerRequest: round(total), statements, hidden: false };
 }

@@ -116,6 +116,10 @@ export interface ProfiledStatement {
   query: string;
   /** Calls during the sample divided by its requests (2 decimals). */
   perRequest: number;
+  /** OTLP traces only: time spent in the shape per request (ms, 2 decimals). */
+  totalMs?: number;
+  /** OTLP traces only: some calls of the shape ran at the same time within one request (Promise.all). */
+  overlapping?: boolean;
 }
 
 /** N requests to one URL with pg_stat_statements read before and after. */
@@ -144,8 +148,9 @@ export interface RouteQueryProfile {
 
 /** The `queryProfile` artifact (src/gather/query-profile.ts). */
 export interface QueryProfileArtifact {
-  source: 'pg_stat_statements' | 'performance_schema';
-  /** host:port/db of the statistics connection (no credentials). */
+  /** `otlp`: database spans of each request's trace, received by launchready's OTLP/HTTP receiver (database.otlp). */
+  source: 'pg_stat_statements' | 'performance_schema' | 'otlp';
+  /** host:port/db of the statistics connection (no credentials); OTLP: the receiver's listen address. */
   target: string;
   /** Some statement texts were hidden (the stats role lacks pg_read_all_stats): counted, not grouped. */
   hiddenTexts: boolean;

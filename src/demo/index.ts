@@ -245,7 +245,9 @@ export async function startDemo(opts: { flawed: boolean }): Promise<Demo> {
       repo: { path: '.', history: true },
       env: { files: { staging: '.env.staging', production: '.env.production' }, required: ['DATABASE_URL', 'SESSION_SECRET'] },
       database: { migrations: 'migrations' },
-      network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 3000 },
+      // Every server is in this process: on a busy 2-core machine a response can wait seconds for the
+      // event loop, so the per-step timeout is generous (nothing in the demo hangs on purpose).
+      network: { resolver: dns.address, connectTo, ca: join(tmp, 'ca.pem'), timeoutMs: 8000 },
       monitor: demoMonitorConfig(DEMO_APEX, flawed),
       flows: [...DEMO_FLOWS, DEMO_RESET_FLOW],
       mailbox: { smtp: { listen: `${smtp.host}:${smtp.port}` } },

@@ -77,6 +77,19 @@ export interface PreviousManifest {
   assets: ManifestAsset[];
 }
 
+function toRunRow(r: Record<string, unknown>): RunRow {
+  return {
+    id: r.id as number,
+    configKey: r.config_key as string,
+    startedAt: r.started_at as string,
+    verdict: r.verdict as string,
+    score: r.score as number,
+    findings: r.findings as number,
+    blockers: r.blockers as number,
+    durationMs: r.duration_ms as number,
+  };
+}
+
 export class HistoryStore {
   private db: Database.Database;
 
@@ -152,16 +165,7 @@ export class HistoryStore {
         ? this.db.prepare('SELECT * FROM runs WHERE config_key = ? ORDER BY id DESC LIMIT ?').all(configKey, limit)
         : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit)
     ) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      configKey: r.config_key as string,
-      startedAt: r.started_at as string,
-      verdict: r.verdict as string,
-      score: r.score as number,
-      findings: r.findings as number,
-      blockers: r.blockers as number,
-      durationMs: r.duration_ms as number,
-    }));
+    return rows.map(toRunRow);
   }
 
   /** The newest audit report recorded for a config key (plan and handover start from it). */
@@ -193,16 +197,7 @@ export class HistoryStore {
   /** Runs of one command (`audit`, `perf`...) for a config key, newest first. */
   runsOf(configKey: string, command: string, limit = 200): RunRow[] {
     const rows = this.db.prepare('SELECT * FROM runs WHERE config_key = ? AND command = ? ORDER BY id DESC LIMIT ?').all(configKey, command, limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      configKey: r.config_key as string,
-      startedAt: r.started_at as string,
-      verdict: r.verdict as string,
-      score: r.score as number,
-      findings: r.findings as number,
-      blockers: r.blockers as number,
-      durationMs: r.duration_ms as number,
-    }));
+    return rows.map(toRunRow);
   }
 
   /**

@@ -2,12 +2,17 @@
  * The `routeProbes` artifact: a few single requests per route, no load. Every read route gets one
  * GET offering `Accept-Encoding: gzip, br` (compression and cache headers); list routes also get
  * three probes without Accept-Encoding, so sizes compare: no limit, `limit=1`, and a large page.
+ * A list route with `seed: <flow>` is also measured before and after running that flow
+ * perf.seedRows times (each run creates one row; the flows' cleanup steps run afterwards), so an
+ * unbounded list shows up even on a near-empty staging database.
  * Requests stay within the configured hosts (the same scope as load), redirects are not followed.
  */
 import { defineGatherer } from '../core/audit.js';
-import type { HttpExchange } from '../net/types.js';
-import type { ProbeExchange, RouteProbe, RouteProbesArtifact } from '../audits/perf/artifact.js';
-import { loadScope, perfSettings, resolveRoutes } from '../load/routes.js';
+import type { HttpExchange, Net, ScopeGuard } from '../net/types.js';
+import type { LaunchreadyConfig } from '../config/schema.js';
+import type { ListSize, ProbeExchange, RouteProbe, RouteProbesArtifact, SeedProbe } from '../audits/perf/artifact.js';
+import { createSession, loadFlows, runFlow, type FlowResult, type FlowSession } from '../flow/index.js';
+import { loadScope, perfSettings, resolveRoutes, resolveTarget, type ResolvedRoute } from '../load/routes.js';
 import { compileTemplate, renderTemplate } from '../load/template.js';
 
 /** Envelope keys that commonly hold the items of a list response. */
@@ -80,6 +85,65 @@ export function withParam(url: string, param: string, value: string | null): str
   return u.href;
 }
 
+const size = (p: ProbeExchange): ListSize => ({ status: p.status, items: p.items, bytes: p.bodyBytes, pagination: p.pagination, ...(p.error ? { error: p.error } : {}) });
+
+const flowFailure = (r: FlowResult): string =>
+  r.error?.message ?? (r.failedStep ? `step "${r.failedStep}" ${[...r.steps].reverse().find((x) => x.outcome !== 'passed')?.reason ?? 'failed'}` : 'failed');
+
+/**
+ * The data-size probe: the list (no limit) before, the seed flow run `rows` times with its
+ * cleanup deferred, the list again, then every run's cleanup (with that run's captured ids).
+ * Writes data, so like load it needs a loopback target or `active`.
+ */
+export async function probeSeedGrowth(
+  r: ResolvedRoute & { seed: string },
+  measure: () => Promise<ProbeExchange>,
+  o: { config: LaunchreadyConfig; net: Net; baseDir: string; scope: ScopeGuard; rows: number; signal?: AbortSignal },
+): Promise<SeedProbe> {
+  const out: SeedProbe = { flow: r.seed, requested: o.rows, seeded: 0, cleanupFailed: 0 };
+  let flow;
+  try {
+    flow = (await loadFlows(o.config, o.baseDir)).find((f) => f.name === r.seed);
+  } catch (err) {
+    return { ...out, skipped: `seed flow "${r.seed}" could not load: ${(err as Error).message}` };
+  }
+  if (!flow) return { ...out, skipped: `seed flow "${r.seed}" is not defined in flows` };
+  try {
+    const t = await resolveTarget(r.url.replace(/\{\{[^}]*\}\}/g, 'x'), o.net);
+    if (!t.loopback && !o.config.active) return { ...out, skipped: `seeding writes ${o.rows} rows: ${new URL(t.origin).host} is not on loopback, so it needs --active or active: true` };
+  } catch (err) {
+    return { ...out, skipped: `cannot resolve the route's host: ${(err as Error).message}` };
+  }
+  const baseUrl = flow.baseUrl ?? o.config.domains?.canonical ?? new URL(r.url.replace(/\{\{[^}]*\}\}/g, 'x')).origin;
+  out.before = size(await measure());
+  const sessions: FlowSession[] = [];
+  const steps = { ...flow, cleanup: [] };
+  try {
+    for (let i = 0; i < o.rows && !o.signal?.aborted; i++) {
+      const session = createSession();
+      sessions.push(session);
+      const res = await runFlow(steps, { http: o.net.http, baseUrl, session, scope: o.scope, signal: o.signal, baseDir: o.baseDir });
+      if (res.ok) out.seeded++;
+      else {
+        out.seedError ??= `run ${i + 1}: ${flowFailure(res)}`;
+        // A seed flow that failed twice will not start working: stop writing.
+        if (i - out.seeded >= 1) break;
+      }
+    }
+    if (out.seeded > 0) out.after = size(await measure());
+  } finally {
+    // Cleanup after the second measurement: each run's cleanup steps, with the ids it captured.
+    if (flow.cleanup?.length) {
+      const cleanup = { ...flow, steps: [], cleanup: flow.cleanup };
+      for (const session of sessions) {
+        const res = await runFlow(cleanup, { http: o.net.http, baseUrl, session, scope: o.scope, baseDir: o.baseDir });
+        if (res.cleanup.some((x) => x.outcome === 'failed' || x.outcome === 'error')) out.cleanupFailed++;
+      }
+    }
+  }
+  return out;
+}
+
 export default defineGatherer({
   id: 'routeProbes',
   title: 'Probing routes (lists, compression, caching)',
@@ -117,13 +181,18 @@ export default defineGatherer({
       const probe: RouteProbe = { name: r.name, url: r.url, method: r.method, kind: r.kind, public: r.public, list: r.list };
       probe.plain = toProbe(await get(url, true), true);
       // `list: true` in config, or detected: the plain answer is a JSON array or a list envelope.
-      if (r.list || probe.plain.items !== null) {
+      if (r.list || r.seed || probe.plain.items !== null) {
         const [unlimited, limitOne, large] = await Promise.all([
           get(withParam(url, r.limitParam, null), false, LIST_BODY_CAP),
           get(withParam(url, r.limitParam, '1'), false, LIST_BODY_CAP),
           get(withParam(url, r.limitParam, String(s.largePage)), false, LIST_BODY_CAP),
         ]);
         probe.listProbes = { unlimited: toProbe(unlimited, false), limitOne: toProbe(limitOne, false), large: toProbe(large, false), limitParam: r.limitParam, largePage: s.largePage };
+        if (r.seed) {
+          ctx.progress.update(`${r.name}: seeding ${s.seedRows} rows with flow "${r.seed}"`);
+          const measure = async () => toProbe(await get(withParam(url, r.limitParam, null), false, LIST_BODY_CAP), false);
+          probe.seedProbe = await probeSeedGrowth({ ...r, seed: r.seed }, measure, { config: ctx.config, net: ctx.net, baseDir: ctx.baseDir, scope, rows: s.seedRows, signal: ctx.signal });
+        }
       }
       out.probes.push(probe);
     }

@@ -9,9 +9,16 @@ import { createSession, loadFlows, runFlow } from '../flow/index.js';
 import type { PerfArtifact, PerfSkip } from '../audits/perf/artifact.js';
 import { budgetFindings } from '../audits/perf/budgets.js';
 import { latencyMetric } from '../audits/perf/metrics.js';
+import blockingSideEffect, { judgeSideEffect } from '../audits/perf/blocking-side-effect.js';
 import { runLoad } from './engine.js';
-import { loadScope, perfSettings, resolveRoutes, resolveTarget, wouldSend, type ResolvedRoute } from './routes.js';
+import { probeSideEffects } from './side-effects.js';
+import { loadScope, perfConfig, perfSettings, resolveRoutes, resolveTarget, wouldSend, type ResolvedRoute } from './routes.js';
 import type { LoadModel, LoadProgress } from './types.js';
+import { isArtifactError, type ArtifactError } from '../core/audit.js';
+import type { ProfileSample, QueryProfileArtifact } from '../db/types.js';
+import { profileRoutes } from '../gather/query-profile.js';
+import nPlusOneAudit from '../audits/perf/n-plus-one.js';
+import tooManyQueriesAudit from '../audits/perf/too-many-queries.js';
 
 export interface RouteLoadOptions {
   /** Route names to run (default: all). */
@@ -128,8 +135,10 @@ export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: Rout
 
 export interface PerfCommandResult {
   artifact: PerfArtifact;
-  /** Budget findings (perf/read-over-budget, perf/write-over-budget, perf/error-rate-over-budget). */
+  /** Budget findings (perf/read-over-budget, perf/write-over-budget, perf/error-rate-over-budget), and perf/blocking-side-effect. */
   findings: FindingDraft[];
+  /** Rules judged besides the budgets (perf/blocking-side-effect when a side-effect probe could judge a route). */
+  judged: string[];
   /** Report metrics, one latency histogram per route (`perf.<route>`). */
   metrics: Record<string, unknown>;
   /** The per-route table for the terminal. */
@@ -146,7 +155,18 @@ export async function perfCommandCore(
   const findings = artifact.runs.flatMap((run) => budgetFindings(run).findings);
   const metrics: Record<string, unknown> = {};
   for (const run of artifact.runs) metrics[`perf.${run.name}`] = latencyMetric(run);
-  return { artifact, findings, metrics, table: formatPerfTable(artifact) };
+  const judged: string[] = [];
+  // perf/blocking-side-effect, as in audit: routes declaring sideEffects, when launchready's own
+  // receivers are configured (perf.sinks), loaded again with the receiver answering at once, then late.
+  const wanted = o.routes?.length ? new Set(o.routes) : null;
+  if (perfConfig(config).sinks && config.routes.some((r) => r.sideEffects?.length && (!wanted || wanted.has(r.name))) && !o.signal.aborted) {
+    artifact.sideEffects = await probeSideEffects(config, net, { active: o.active, baseDir: o.baseDir, signal: o.signal, routes: o.routes });
+    const res = blockingSideEffect.audit({ perf: artifact }, { config, now: Date.now() });
+    findings.push(...res.findings);
+    if (res.targets?.length) judged.push('perf/blocking-side-effect');
+    metrics['perf.sideEffects'] = artifact.sideEffects;
+  }
+  return { artifact, findings, judged, metrics, table: formatPerfTable(artifact) };
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -170,9 +190,73 @@ export function formatPerfTable(a: PerfArtifact): string {
   const line = (r: string[]) => r.map((c, i) => (i === 0 || i >= 8 ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join('  ').trimEnd();
   const out = [line(head), ...rows.map(line)];
   for (const sk of a.skipped) out.push(`${sk.name}: skipped (${sk.reason})`);
+  for (const p of a.sideEffects ?? []) {
+    const j = judgeSideEffect(p);
+    const head = `${p.name} ${p.effect}:`;
+    if ('unjudged' in j) out.push(`${head} not judged (${j.unjudged})`);
+    else {
+      const f = p.fast!, d = p.delayed!;
+      out.push(`${head} p50 ${ms(f.p50)} -> ${ms(d.p50)} with the receiver delaying ${p.delayMs} ms (${f.received + d.received} received): ${j.verdict === 'blocking' ? 'WAITS for delivery' : 'queued (ok)'}`);
+    }
+  }
   return out.join('\n');
 }
 
 function ms(v: number): string {
   return v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`;
+}
+
+// ---------------------------------------------------------------- perf --profile-queries
+
+export interface QueryProfileResult {
+  artifact: QueryProfileArtifact;
+  /** perf/n-plus-one and perf/too-many-queries, judged by the same audits as `audit`. */
+  findings: FindingDraft[];
+  /** Per route: queries per request and the repeated shapes. */
+  table: string;
+}
+
+/**
+ * `launchready perf --profile-queries`: the query profile of the selected GET routes (the same
+ * code as the audit's queryProfile gatherer, src/gather/query-profile.ts), judged by the
+ * perf/n-plus-one and perf/too-many-queries audits. An ArtifactError when it cannot start
+ * (no database.url / database.otlp, pg_stat_statements missing...): the message says how to fix it.
+ */
+export async function profileQueriesCore(
+  config: LaunchreadyConfig,
+  net: Net,
+  o: { routes?: string[]; signal: AbortSignal; now: number; onRoute?: (route: string) => void },
+): Promise<QueryProfileResult | ArtifactError> {
+  const artifact = await profileRoutes(config, { http: net.http, signal: o.signal, ...(o.onRoute ? { progress: o.onRoute } : {}) }, o.routes);
+  if (isArtifactError(artifact)) return artifact;
+  const ctx = { config, now: o.now };
+  const findings = [...nPlusOneAudit.audit({ queryProfile: artifact }, ctx).findings, ...tooManyQueriesAudit.audit({ queryProfile: artifact }, ctx).findings];
+  return { artifact, findings, table: formatQueryProfile(artifact, config.database?.profileRequests ?? 3) };
+}
+
+/** Shapes run at least this many times per request are listed as repeated. */
+const REPEATED = 2;
+
+/** Plain text: queries per request and repeated shapes per route (list routes: also at limit=2 and =20). */
+export function formatQueryProfile(a: QueryProfileArtifact, requests: number): string {
+  const shapes = (s: ProfileSample) =>
+    s.statements
+      .filter((x) => x.perRequest >= REPEATED)
+      .map((x) => `${x.perRequest}x ${x.query}${x.overlapping ? ' (parallel)' : ''}`)
+      .join('; ') || '-';
+  const rows: string[][] = [];
+  for (const p of a.routes) {
+    const bad = p.base.statuses.some((c) => c < 200 || c >= 300) ? ` (HTTP ${p.base.statuses.join(',')})` : '';
+    rows.push([p.name, `${p.base.queriesPerRequest}${bad}`, shapes(p.base)]);
+    if (p.scaling) {
+      for (const s of [p.scaling.small, p.scaling.large]) rows.push([`  ${p.scaling.limitParam}=${new URL(s.url).searchParams.get(p.scaling.limitParam)}${s.items !== null ? ` (${s.items} items)` : ''}`, String(s.queriesPerRequest), shapes(s)]);
+    }
+  }
+  const head = ['route', 'queries/req', 'repeated shapes (calls per request)'];
+  const w = [0, 1].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `${pad(r[0]!, w[0]!)}  ${lpad(r[1]!, w[1]!)}  ${r[2]}`.trimEnd();
+  const out = [`query profile: ${a.source} ${a.target}, ${requests} requests per sample`, line(head), ...rows.map(line)];
+  for (const sk of a.skipped) out.push(`${sk.name}: not profiled (${sk.reason})`);
+  if (a.hiddenTexts) out.push('some statement texts are hidden (<insufficient privilege>): give the stats role pg_read_all_stats (database.statsUrl)');
+  return out.join('\n');
 }

@@ -193,7 +193,10 @@ export class H1Connection {
             const next = head.indexOf('\r\n', p + 2);
             const lineEnd = next < 0 ? head.length : next;
             const colon = head.indexOf(':', p + 2);
-            if (colon > 0 && colon < lineEnd) {
+            // Only names of 10..18 characters can be connection (10), content-length (14) or
+            // transfer-encoding (17), with room for stray spaces: other lines are never sliced.
+            const nameLen = colon - p - 2;
+            if (colon > 0 && colon < lineEnd && nameLen >= 10 && nameLen <= 18) {
               const name = head.slice(p + 2, colon).trim().toLowerCase();
               if (name === 'content-length') contentLength = Number(head.slice(colon + 1, lineEnd).trim());
               else if (name === 'transfer-encoding') chunked = /chunked/i.test(head.slice(colon + 1, lineEnd));

@@ -31,6 +31,7 @@ export interface PerfSettings {
   expectedPeak?: number;
   listCeiling: number;
   largePage: number;
+  seedRows: number;
   compressionMinBytes: number;
   hosts: string[];
 }
@@ -47,6 +48,8 @@ export interface ResolvedRoute {
   limitParam: string;
   public: boolean;
   auth?: string;
+  /** List routes: a flow that creates one row (the data-size probe of perf/unbounded-list). */
+  seed?: string;
   /** Effective thresholds (defaults, then global, then the route's; same aggregation replaces). */
   thresholds: string[];
   rate: number;
@@ -75,6 +78,7 @@ export function perfSettings(config: Pick<LaunchreadyConfig, 'perf'>): PerfSetti
     expectedPeak: p.expectedPeak,
     listCeiling: p.listCeiling,
     largePage: p.largePage,
+    seedRows: p.seedRows,
     compressionMinBytes: p.compressionMinBytes,
     hosts: p.hosts,
   };
@@ -109,6 +113,7 @@ export function resolveRoutes(config: Pick<LaunchreadyConfig, 'routes' | 'perf'>
         limitParam: r.limitParam,
         public: r.public ?? (kind === 'read' && !r.auth),
         auth: r.auth,
+        ...(r.seed ? { seed: r.seed } : {}),
         thresholds: effectiveThresholds(kind, s, r.thresholds),
         rate: Math.min(r.rate ?? s.rate, s.maxRate),
         durationMs: Math.min(r.duration === undefined ? s.durationMs : parseDuration(r.duration, `routes.${r.name}.duration`), s.maxDurationMs),

@@ -16,8 +16,10 @@ import { startSmtpSink, startWebhookSink, type Sink } from './sinks.js';
 /** After a pass, how long to wait for queued deliveries to reach the sink (they are counted, not timed). */
 const DELIVERY_GRACE_MS = 1_500;
 
-export async function probeSideEffects(config: LaunchreadyConfig, net: Net, o: { active?: boolean; baseDir?: string; signal?: AbortSignal } = {}): Promise<SideEffectProbe[]> {
-  const withEffects = config.routes.filter((r) => r.sideEffects && r.sideEffects.length > 0);
+/** `routes`: only these route names (launchready perf [route...]); default all. */
+export async function probeSideEffects(config: LaunchreadyConfig, net: Net, o: { active?: boolean; baseDir?: string; signal?: AbortSignal; routes?: string[] } = {}): Promise<SideEffectProbe[]> {
+  const wanted = o.routes?.length ? new Set(o.routes) : null;
+  const withEffects = config.routes.filter((r) => r.sideEffects && r.sideEffects.length > 0 && (!wanted || wanted.has(r.name)));
   if (withEffects.length === 0) return [];
   const s = perfSettings(config);
   const sinksCfg = perfConfig(config).sinks;

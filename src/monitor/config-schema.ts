@@ -98,6 +98,8 @@ export const monitorSchema = z
   .strictObject({
     store: z.string().default('.launchready/monitor.db').describe('SQLite file of results, incidents and the notification outbox (relative to the config), or a postgres:// URL (optional ?schema=name) shared by several instances; write ${MONITOR_DATABASE_URL}'),
     standbyPoll: duration('PostgreSQL store: how often a standby instance tries to become leader (bounds the takeover time after the leader dies)').default('5s'),
+    shareChecks: z.boolean().default(true).describe('PostgreSQL store: every live instance runs a share of the checks (rendezvous hashing over the instances heartbeating in the store); false: the leader runs them all'),
+    instanceLease: duration('PostgreSQL store with shareChecks: an instance whose heartbeat is older than this loses its share of the checks to the others').default('10s'),
     publicUrl: z.string().url().optional().describe('Base URL of the dashboard as reachable by responders; enables signed acknowledge links in alerts'),
     ackSecret: z.string().optional().describe('HMAC key for acknowledge links; write ${MONITOR_ACK_SECRET} (default: a random key kept in the store)'),
     defaults: z

@@ -68,6 +68,17 @@ export function renderMetrics(store: MonitorStore, now: number): string {
   for (const r of latest) out.push(`launchready_check_up{check="${label(r.checkId)}"} ${r.ok ? 1 : 0}`);
   out.push('# HELP launchready_check_last_run_timestamp_seconds Time of the last run.', '# TYPE launchready_check_last_run_timestamp_seconds gauge');
   for (const r of latest) out.push(`launchready_check_last_run_timestamp_seconds{check="${label(r.checkId)}"} ${Math.floor(r.at / 1000)}`);
+  out.push('# HELP launchready_check_response_time_ms Response time of the last run.', '# TYPE launchready_check_response_time_ms gauge');
+  for (const r of latest) out.push(`launchready_check_response_time_ms{check="${label(r.checkId)}"} ${r.durationMs}`);
+  const unresolved = new Set(store.listIncidents({ states: ['open', 'acknowledged'], limit: 100_000 }).map((i) => i.checkId));
+  out.push('# HELP launchready_check_incident_open 1 while the check has an open or acknowledged incident.', '# TYPE launchready_check_incident_open gauge');
+  const withState = [...new Set([...latest.map((r) => r.checkId), ...unresolved])].sort();
+  for (const id of withState) out.push(`launchready_check_incident_open{check="${label(id)}"} ${unresolved.has(id) ? 1 : 0}`);
+  out.push('# HELP launchready_check_runs_total Runs of the check by result (kept as long as the day rollups, retention.dayDays).', '# TYPE launchready_check_runs_total counter');
+  for (const c of store.runCounts()) {
+    const l = label(c.checkId);
+    out.push(`launchready_check_runs_total{check="${l}",result="up"} ${c.ok}`, `launchready_check_runs_total{check="${l}",result="down"} ${c.total - c.ok}`);
+  }
   out.push('# HELP launchready_check_duration_ms Response time of runs in the last hour.', '# TYPE launchready_check_duration_ms histogram');
   for (const h of store.latencyHistogram(now - 3_600_000, BUCKETS_MS)) {
     const l = label(h.checkId);
@@ -127,9 +138,10 @@ export function createDashboard(o: DashboardOptions): FastifyInstance {
   });
 
   const statusRows = (pageNo: number) => {
-    const latest = new Map(o.store.latestRuns().map((r) => [r.checkId, r]));
-    const open = new Map(o.store.listIncidents({ states: ['open', 'acknowledged'] }).map((i) => [i.checkId, i]));
     const checks = o.config.checks.slice(pageNo * PAGE_SIZE, (pageNo + 1) * PAGE_SIZE);
+    // Only the page's checks: one index seek each, however many checks there are.
+    const latest = new Map(o.store.latestRuns(checks.map((c) => c.id)).map((r) => [r.checkId, r]));
+    const open = new Map(o.store.listIncidents({ states: ['open', 'acknowledged'] }).map((i) => [i.checkId, i]));
     return { total: o.config.checks.length, rows: checks.map((c) => ({ c, last: latest.get(c.id), inc: open.get(c.id) })) };
   };
 

@@ -74,6 +74,12 @@ export interface MonitorOptions {
    * nothing is sent. Checked before every send, so a demoted leader stops mid-delivery.
    */
   isLeader?: () => boolean;
+  /**
+   * Shared checks (several instances on PostgreSQL): whether this instance runs `checkId` now.
+   * With it, an instance that does not lead still runs its share and queues the runs for the leader
+   * (`MonitorStore.queueRun`), which alone moves alert state and sends.
+   */
+  owns?: (checkId: string) => boolean;
   /** Called as each run starts with how late it is against its due time, ms (bench/monitor.ts). */
   onStart?: (checkId: string, lagMs: number) => void;
 }
@@ -117,21 +123,64 @@ export class Monitor {
     return Math.floor(this.random() * parseDuration(c.jitter ?? this.o.config.defaults.jitter));
   }
 
+  private leading(): boolean {
+    return !this.o.isLeader || this.o.isLeader();
+  }
+
   /** Ms until the next check or alert pass is due (capped at 1 s so changes made elsewhere are seen). */
   nextWakeMs(): number {
-    const next = Math.min(this.queue.peek() ?? Infinity, this.nextAlertWork);
+    const next = Math.min(this.queue.peek() ?? Infinity, this.leading() ? this.nextAlertWork : Infinity);
     return Math.max(0, Math.min(MAX_SLEEP_MS, next - this.clock.now()));
   }
 
   private async runOne(c: MonitorCheckConfig): Promise<void> {
     const run: CheckRun = await runCheck(c, { net: this.o.net, now: () => this.clock.now(), runFlow: this.o.runFlow, signal: this.o.signal }, this.o.config.defaults);
-    // Leadership moved while the probe ran: the new leader runs this check itself.
-    if (this.o.isLeader && !this.o.isLeader()) return;
-    const outcome = this.alerter.onRun(run);
+    if (!this.leading()) {
+      // Shared checks: recorded and queued; the leader moves the alert state. Leader-only mode:
+      // leadership moved while the probe ran, and the new leader runs this check itself.
+      if (this.o.owns && this.o.store.queueRun) this.o.store.queueRun(run);
+      return;
+    }
+    // Ownership moved meanwhile and a newer run of this check was already applied: keep the result only.
+    if (this.o.owns && (this.o.store.getCheckState(run.checkId).lastAt ?? -Infinity) >= run.at) {
+      this.o.store.recordRun(run);
+      return;
+    }
+    this.applyOutcome(run, this.alerter.onRun(run));
+  }
+
+  private applyOutcome(run: CheckRun, outcome: ReturnType<Alerter['onRun']>): void {
     if (outcome === 'none') return;
-    this.o.log?.(`${new Date(run.at).toISOString()} ${c.id}: incident ${outcome}`);
+    this.o.log?.(`${new Date(run.at).toISOString()} ${run.checkId}: incident ${outcome}`);
     this.alertDirty = true;
     this.onActivity?.();
+  }
+
+  /**
+   * Leader with shared checks: applies the runs other instances queued, oldest first, each batch in
+   * one transaction with the state changes and outbox rows it causes (a rollback re-queues them).
+   * A run older than the check's last applied one (its ownership just moved) changes no state.
+   */
+  applyQueuedRuns(): number {
+    const store = this.o.store;
+    if (!store.takeQueuedRuns) return 0;
+    const BATCH = 500;
+    let total = 0;
+    for (;;) {
+      const outcomes: [CheckRun, ReturnType<Alerter['onRun']>][] = [];
+      const n = store.transaction(() => {
+        const runs = store.takeQueuedRuns!(BATCH);
+        for (const run of runs) {
+          if (!this.checks.has(run.checkId)) continue;
+          if ((store.getCheckState(run.checkId).lastAt ?? -Infinity) >= run.at) continue;
+          outcomes.push([run, this.alerter.onRun(run, { record: false })]);
+        }
+        return runs.length;
+      });
+      for (const [run, outcome] of outcomes) this.applyOutcome(run, outcome);
+      total += n;
+      if (n < BATCH) return total;
+    }
   }
 
   /**
@@ -139,12 +188,19 @@ export class Monitor {
    * the long-running loop does not, so a slow check never delays the others.
    */
   async tick(opts: { wait?: boolean } = { wait: true }): Promise<void> {
-    if (this.o.isLeader && !this.o.isLeader()) return;
+    if (!this.leading() && !this.o.owns) return;
     const now = this.clock.now();
     const started: Promise<void>[] = [];
     for (let e = this.queue.popDue(now); e; e = this.queue.popDue(now)) {
       const c = this.checks.get(e.id)!;
       const due = e.at;
+      if (this.o.owns && !this.o.owns(c.id)) {
+        // Another instance's share: keep the slot one interval on, in case it becomes ours.
+        let next = due + this.interval(c);
+        while (next <= now) next += this.interval(c);
+        this.queue.push(c.id, next);
+        continue;
+      }
       this.running.add(c.id);
       let startedAt = now;
       const p = this.limit(() => {
@@ -163,6 +219,7 @@ export class Monitor {
       started.push(p);
     }
     if (opts.wait) await Promise.all(started);
+    if (!this.leading()) return;
     const t = this.clock.now();
     // The alert pass (escalations, outbox) runs when something is due, when a run just opened or
     // resolved an incident, and once a second for changes made elsewhere (an ack from the CLI, another
@@ -170,6 +227,7 @@ export class Monitor {
     if (this.alertDirty || t >= this.nextAlertWork || t - this.lastAlertWork >= MAX_SLEEP_MS) {
       this.alertDirty = false;
       this.lastAlertWork = t;
+      if (this.o.owns) this.applyQueuedRuns();
       this.alerter.tick(t);
       const d = await this.alerter.deliver(t);
       if (d.failed > 0) this.o.log?.(`${d.failed} notification(s) failed; kept in the outbox for retry`);
@@ -237,7 +295,11 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
   const store = opts.store ?? openMonitorStore(m, opts.baseDir);
   const clock = opts.clock ?? systemClock;
   const pollMs = parseDuration(m.standbyPoll);
-  const leader = opts.leadership !== undefined ? opts.leadership : isPostgresUrl(m.store) ? new PgLeader(m.store, { pollMs, log: opts.log }) : null;
+  const leader = opts.leadership !== undefined ? opts.leadership : isPostgresUrl(m.store) ? new PgLeader(m.store, { pollMs, log: opts.log, share: m.shareChecks, leaseMs: parseDuration(m.instanceLease) }) : null;
+  // Shared checks: every instance runs its share; an injected election shares when it has owns().
+  const owns = leader?.owns && (opts.leadership !== undefined || m.shareChecks) ? (id: string) => leader.owns!(id) : undefined;
+  /** Heartbeat cadence of the leader (and, with shared checks, of every instance). */
+  const beatMs = Math.min(pollMs, MAX_SLEEP_MS);
   // One internal signal, linked once: every in-flight probe and every sleep listens to it, so it
   // takes more listeners than EventTarget's warning threshold by design (64 checks in flight).
   const stop = new AbortController();
@@ -245,7 +307,7 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
   if (opts.signal.aborted) stop.abort();
   else opts.signal.addEventListener('abort', () => stop.abort(), { once: true });
   const signal = stop.signal;
-  const mon = new Monitor({ config: m, net: opts.net, store, clock, runFlow: opts.runFlow, signal, log: opts.log, ...(opts.onStart ? { onStart: opts.onStart } : {}), ...(leader ? { isLeader: () => leader.isLeader() } : {}) });
+  const mon = new Monitor({ config: m, net: opts.net, store, clock, runFlow: opts.runFlow, signal, log: opts.log, ...(opts.onStart ? { onStart: opts.onStart } : {}), ...(leader ? { isLeader: () => leader.isLeader() } : {}), ...(owns ? { owns } : {}) });
   let dashboard: { url: string; app: { close(): Promise<unknown> } } | null = null;
   if (m.dashboard) {
     // Without a configured token a random one is created once, kept in the store, and printed.
@@ -263,12 +325,13 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
     while (!signal.aborted) {
       const wake = new AbortController();
       mon.onActivity = () => wake.abort();
-      // The leader heartbeats at most once a second; a standby tries the lock every standbyPoll.
+      // The leader (and with shared checks every instance) heartbeats at most a second apart; a
+      // standby tries the lock every standbyPoll.
       let leading = true;
       if (leader) {
         const t = clock.now();
         leading = leader.isLeader();
-        if (t - lastPoll >= (leading ? Math.min(pollMs, MAX_SLEEP_MS) : pollMs)) {
+        if (t - lastPoll >= (leading || owns ? beatMs : pollMs)) {
           lastPoll = t;
           const was = leading;
           leading = await leader.poll(t);
@@ -276,8 +339,11 @@ export async function runMonitor(config: LaunchreadyConfig, opts: RunMonitorOpti
           if (leading && !was) (store as MonitorStore).invalidateCaches?.();
         }
       }
-      if (leading) await mon.tick({ wait: false });
-      const sleep = leading ? Math.max(10, mon.nextWakeMs()) : Math.max(10, pollMs - (clock.now() - lastPoll));
+      const working = leading || !!owns;
+      if (working) await mon.tick({ wait: false });
+      const sleep = working
+        ? Math.max(10, Math.min(mon.nextWakeMs(), leader ? beatMs - (clock.now() - lastPoll) : Infinity))
+        : Math.max(10, pollMs - (clock.now() - lastPoll));
       // Woken early by a finished check or by stop; no AbortSignal.any, which keeps a registration per
       // call alive until GC in Node 20 (thousands an hour in this loop).
       const onStop = () => wake.abort();

@@ -11,6 +11,7 @@ import { BUCKET_MS, type SeriesRow, type CheckState, type MonitorStore, type Out
 import { PgStoreError, SyncPg, type SyncResult } from './pg-sync.js';
 import { maskUrl } from './mask.js';
 import type { CheckRun, Incident, IncidentState, MessageKind } from './types.js';
+import { toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
 
 export { PgStoreError } from './pg-sync.js';
 
@@ -50,31 +51,12 @@ CREATE TABLE IF NOT EXISTS trail (
   at BIGINT NOT NULL, ok BOOLEAN NOT NULL, error TEXT);
 CREATE INDEX IF NOT EXISTS trail_incident ON trail (incident_id, id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Several instances: one heartbeat row each (leader.ts), and runs of instances that do not lead,
+-- waiting for the leader to move their check's alert state (consumed with DELETE … RETURNING).
+CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, heartbeat_at BIGINT NOT NULL, started_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_queue (id BIGSERIAL PRIMARY KEY, check_id TEXT NOT NULL, at BIGINT NOT NULL, run TEXT NOT NULL);
 `;
 
-interface IncidentRow {
-  id: number; check_id: string; state: IncidentState; opened_at: number; acked_at: number | null; acked_by: string | null;
-  resolved_at: number | null; next_step: number; next_at: number | null; repeats: number; summary: string; context: string | null;
-}
-interface OutboxRow {
-  id: number; incident_id: number | null; channel: string; kind: MessageKind; message: string; attempts: number;
-  next_attempt_at: number; created_at: number; last_error: string | null; delivered_at: number | null;
-}
-
-function toIncident(r: IncidentRow): Incident {
-  const i: Incident = { id: r.id, checkId: r.check_id, state: r.state, openedAt: r.opened_at, nextStep: r.next_step, nextAt: r.next_at, repeats: r.repeats, summary: JSON.parse(r.summary) as string[] };
-  if (r.acked_at !== null) i.ackedAt = r.acked_at;
-  if (r.acked_by !== null) i.ackedBy = r.acked_by;
-  if (r.resolved_at !== null) i.resolvedAt = r.resolved_at;
-  if (r.context) i.context = JSON.parse(r.context) as Incident['context'];
-  return i;
-}
-function toOutbox(r: OutboxRow): OutboxItem {
-  const o: OutboxItem = { id: r.id, incidentId: r.incident_id, channel: r.channel, kind: r.kind, message: r.message, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at };
-  if (r.last_error !== null) o.lastError = r.last_error;
-  if (r.delivered_at !== null) o.deliveredAt = r.delivered_at;
-  return o;
-}
 
 /** True for a `monitor.store` value that names PostgreSQL rather than a SQLite file. */
 export function isPostgresUrl(store: string): boolean {
@@ -183,13 +165,18 @@ export class PgStore implements MonitorStore {
 
   series(checkIds: string[], since: number, bucketMs: number): SeriesRow[] {
     if (checkIds.length === 0) return [];
-    const rows = this.q<{ id: string; b: number; total: number; ok: number; sum_ms: number; max_ms: number }>(
-      `SELECT c.id, (r.start - $1::bigint) / $2::bigint AS b, sum(r.total) AS total, sum(r.ok) AS ok, sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms
-       FROM checks c JOIN rollups r ON r.cid = c.cid AND r.bucket = 'minute' AND r.start >= $1::bigint
-       WHERE c.id = ANY($3::text[]) GROUP BY c.id, b ORDER BY c.id COLLATE "C", b`,
+    // One row per check with its buckets as JSON text: 100 strings cross the worker boundary instead
+    // of 9,000 row objects (that transfer cost ~3 times the query). Grouped and sorted in the "C"
+    // collation (a locale-aware sort of 9,000 rows costs ~20 ms).
+    const rows = this.q<{ id: string; j: string }>(
+      `SELECT id, json_agg(json_build_array(b, total, ok, sum_ms, max_ms) ORDER BY b)::text AS j FROM (
+         SELECT c.id COLLATE "C" AS id, (r.start - $1::bigint) / $2::bigint AS b, sum(r.total) AS total, sum(r.ok) AS ok, sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms
+         FROM checks c JOIN rollups r ON r.cid = c.cid AND r.bucket = 'minute' AND r.start >= $1::bigint
+         WHERE c.id = ANY($3::text[]) GROUP BY 1, 2) x
+       GROUP BY id ORDER BY id`,
       [since, bucketMs, checkIds],
     ).rows;
-    return rows.map((r) => ({ checkId: r.id, bucket: r.b, total: r.total, ok: r.ok, sumMs: r.sum_ms, maxMs: r.max_ms }));
+    return rows.flatMap((r) => (JSON.parse(r.j) as number[][]).map(([b, total, ok, sumMs, maxMs]) => ({ checkId: r.id, bucket: Number(b), total: Number(total), ok: Number(ok), sumMs: Number(sumMs), maxMs: Number(maxMs) })));
   }
 
   prune(now: number, keep: RetentionDays): number {
@@ -322,10 +309,11 @@ export class PgStore implements MonitorStore {
     return this.q<{ channel: string }>("SELECT DISTINCT channel FROM outbox WHERE incident_id = $1 AND kind != 'resolved' ORDER BY channel", [incidentId]).rows.map((r) => r.channel);
   }
 
-  latestRuns(): { checkId: string; at: number; ok: boolean; durationMs: number }[] {
+  latestRuns(checkIds?: string[]): { checkId: string; at: number; ok: boolean; durationMs: number }[] {
     // LATERAL + the (cid, at) primary key: one backward index seek per check.
     const rows = this.q<{ id: string; at: number; ok: boolean; ms: number }>(
-      'SELECT c.id, r.at, r.ok, r.ms FROM checks c CROSS JOIN LATERAL (SELECT at, ok, ms FROM results WHERE cid = c.cid ORDER BY at DESC LIMIT 1) r ORDER BY c.id COLLATE "C"',
+      `SELECT c.id, r.at, r.ok, r.ms FROM checks c CROSS JOIN LATERAL (SELECT at, ok, ms FROM results WHERE cid = c.cid ORDER BY at DESC LIMIT 1) r ${checkIds ? 'WHERE c.id = ANY($1::text[])' : ''} ORDER BY c.id COLLATE "C"`,
+      checkIds ? [checkIds] : [],
     ).rows;
     return rows.map((r) => ({ checkId: r.id, at: r.at, ok: r.ok, durationMs: r.ms }));
   }
@@ -334,6 +322,36 @@ export class PgStore implements MonitorStore {
     const cases = bounds.map((b, i) => `count(*) FILTER (WHERE r.ms <= ${Number(b)}) AS b${i}`).join(', ');
     const rows = this.q<Record<string, number | string>>(`SELECT c.id AS id, count(*) AS n, sum(r.ms) AS total${cases ? `, ${cases}` : ''} FROM results r JOIN checks c ON c.cid = r.cid WHERE r.at >= $1 GROUP BY c.id ORDER BY c.id COLLATE "C"`, [since]).rows;
     return rows.map((r) => ({ checkId: String(r.id), count: Number(r.n), sumMs: Number(r.total), buckets: bounds.map((_b, i) => Number(r[`b${i}`])) }));
+  }
+
+  /**
+   * A run of an instance that does not lead (shared checks): recorded like any run, and queued for
+   * the leader, which moves the check's alert state (`takeQueuedRuns`). One transaction, not waited for.
+   */
+  queueRun(run: CheckRun): void {
+    this.transaction(() => {
+      this.recordRun(run);
+      this.db.send('INSERT INTO run_queue (check_id, at, run) VALUES ($1, $2, $3)', [run.checkId, run.at, JSON.stringify(run)]);
+    });
+  }
+
+  /**
+   * Removes and returns up to `limit` queued runs, oldest first (call inside the transaction that
+   * applies them: a rollback puts them back). SKIP LOCKED: a second caller never blocks on them.
+   */
+  takeQueuedRuns(limit = 1000): CheckRun[] {
+    const rows = this.q<{ run: string }>(
+      'DELETE FROM run_queue WHERE id IN (SELECT id FROM run_queue ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, at, run',
+      [limit],
+    ).rows as unknown as { id: number; at: number; run: string }[];
+    return rows.sort((a, b) => a.at - b.at || a.id - b.id).map((r) => JSON.parse(r.run) as CheckRun);
+  }
+
+  runCounts(): { checkId: string; total: number; ok: number }[] {
+    const rows = this.q<{ id: string; total: number; ok: number }>(
+      "SELECT c.id, sum(r.total) AS total, sum(r.ok) AS ok FROM rollups r JOIN checks c ON c.cid = r.cid WHERE r.bucket = 'day' GROUP BY c.id ORDER BY c.id COLLATE \"C\"",
+    ).rows;
+    return rows.map((r) => ({ checkId: r.id, total: Number(r.total), ok: Number(r.ok) }));
   }
 
   /** Forget cached check states (another instance may have written them: leadership changed). */

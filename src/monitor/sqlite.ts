@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BUCKET_MS, type SeriesRow, type CheckState, type MonitorStore, type OutboxItem, type RetentionDays, type Rollup, type RollupBucket, type TrailEntry } from './store.js';
 import type { CheckRun, Incident, IncidentState, MessageKind } from './types.js';
+import { toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
 
 const DAY = 86_400_000;
 
@@ -45,29 +46,6 @@ CREATE INDEX IF NOT EXISTS trail_incident ON trail (incident_id, id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-interface IncidentRow {
-  id: number; check_id: string; state: IncidentState; opened_at: number; acked_at: number | null; acked_by: string | null;
-  resolved_at: number | null; next_step: number; next_at: number | null; repeats: number; summary: string; context: string | null;
-}
-interface OutboxRow {
-  id: number; incident_id: number | null; channel: string; kind: MessageKind; message: string; attempts: number;
-  next_attempt_at: number; created_at: number; last_error: string | null; delivered_at: number | null;
-}
-
-function toIncident(r: IncidentRow): Incident {
-  const i: Incident = { id: r.id, checkId: r.check_id, state: r.state, openedAt: r.opened_at, nextStep: r.next_step, nextAt: r.next_at, repeats: r.repeats, summary: JSON.parse(r.summary) as string[] };
-  if (r.acked_at !== null) i.ackedAt = r.acked_at;
-  if (r.acked_by !== null) i.ackedBy = r.acked_by;
-  if (r.resolved_at !== null) i.resolvedAt = r.resolved_at;
-  if (r.context) i.context = JSON.parse(r.context) as Incident['context'];
-  return i;
-}
-function toOutbox(r: OutboxRow): OutboxItem {
-  const o: OutboxItem = { id: r.id, incidentId: r.incident_id, channel: r.channel, kind: r.kind, message: r.message, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at };
-  if (r.last_error !== null) o.lastError = r.last_error;
-  if (r.delivered_at !== null) o.deliveredAt = r.delivered_at;
-  return o;
-}
 
 export class SqliteStore implements MonitorStore {
   readonly db: Database.Database;
@@ -257,11 +235,17 @@ export class SqliteStore implements MonitorStore {
     return (this.st("SELECT DISTINCT channel FROM outbox WHERE incident_id = ? AND kind != 'resolved' ORDER BY channel").all(incidentId) as { channel: string }[]).map((r) => r.channel);
   }
 
-  latestRuns(): { checkId: string; at: number; ok: boolean; durationMs: number }[] {
+  latestRuns(checkIds?: string[]): { checkId: string; at: number; ok: boolean; durationMs: number }[] {
     // The (cid, at) primary key makes "last row per check" one index seek per check.
-    const rows = this.st('SELECT c.id AS id, r.at AS at, r.ok AS ok, r.ms AS ms FROM checks c JOIN results r ON r.cid = c.cid AND r.at = (SELECT max(at) FROM results WHERE cid = c.cid) ORDER BY c.id')
-      .all() as { id: string; at: number; ok: number; ms: number }[];
+    const only = checkIds ? `WHERE c.id IN (${checkIds.map(() => '?').join(',') || 'NULL'})` : '';
+    const rows = this.st(`SELECT c.id AS id, r.at AS at, r.ok AS ok, r.ms AS ms FROM checks c JOIN results r ON r.cid = c.cid AND r.at = (SELECT max(at) FROM results WHERE cid = c.cid) ${only} ORDER BY c.id`)
+      .all(...(checkIds ?? [])) as { id: string; at: number; ok: number; ms: number }[];
     return rows.map((r) => ({ checkId: r.id, at: r.at, ok: r.ok === 1, durationMs: r.ms }));
+  }
+
+  runCounts(): { checkId: string; total: number; ok: number }[] {
+    const rows = this.st("SELECT c.id AS id, sum(r.total) AS total, sum(r.ok) AS ok FROM rollups r JOIN checks c ON c.cid = r.cid WHERE r.bucket = 'day' GROUP BY c.id ORDER BY c.id").all() as { id: string; total: number; ok: number }[];
+    return rows.map((r) => ({ checkId: r.id, total: Number(r.total), ok: Number(r.ok) }));
   }
 
   latencyHistogram(since: number, bounds: number[]): { checkId: string; buckets: number[]; count: number; sumMs: number }[] {

@@ -100,8 +100,10 @@ export interface MonitorStore {
   /** Channels an incident's messages were queued for (delivered or not): they must hear "resolved". */
   trailChannels(incidentId: number): string[];
 
-  /** Last run of every check that has run, with up/down, for the dashboard and /metrics. */
-  latestRuns(): { checkId: string; at: number; ok: boolean; durationMs: number }[];
+  /** Last run of every check that has run (or of `checkIds`: a dashboard page), with up/down, for the dashboard and /metrics. */
+  latestRuns(checkIds?: string[]): { checkId: string; at: number; ok: boolean; durationMs: number }[];
+  /** Runs per check since the oldest day rollup kept (`retention.dayDays`): the /metrics run counters. */
+  runCounts(): { checkId: string; total: number; ok: number }[];
   /** Runs since `since` counted into cumulative latency buckets (ms upper bounds), per check. */
   latencyHistogram(since: number, bounds: number[]): { checkId: string; buckets: number[]; count: number; sumMs: number }[];
 
@@ -111,5 +113,11 @@ export interface MonitorStore {
   /** Drop in-memory caches (PgStore: check states) when another instance may have written: called on becoming leader. */
   invalidateCaches?(): void;
   setMeta(key: string, value: string): void;
+  /**
+   * Shared checks (PostgreSQL, several instances): an instance that does not lead records its run
+   * and queues it; the leader takes queued runs and moves their checks' alert state.
+   */
+  queueRun?(run: CheckRun): void;
+  takeQueuedRuns?(limit?: number): CheckRun[];
   close(): void;
 }

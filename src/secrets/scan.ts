@@ -10,10 +10,10 @@ import { UsageError } from '../core/errors.js';
 import { loadBaseline } from './baseline.js';
 import { detect } from './detect.js';
 import { DEFAULT_BUNDLE_DIRS, isBundlePath, scanBundles } from './sources/bundles.js';
-import { scanHistory } from './sources/history.js';
+import { PARALLEL_MIN_BYTES, scanHistory } from './sources/history.js';
 import { scanStaged } from './sources/staged.js';
 import { listFiles, readTextFile } from './sources/worktree.js';
-import { defaultWorkers, scanBlobsParallel, scanFilesParallel } from './pool.js';
+import { WORKER_START_FACTOR, defaultWorkers, scanBlobsParallel, scanFilesParallel } from './pool.js';
 import type { RawHit, ScanStats, SecretsArtifact, SkippedFile, TreeHit } from './types.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -37,8 +37,9 @@ export interface ScanOptions {
   allowPaths?: string[];
   /**
    * Worker threads for the working-tree and history scans (default: the cores, at most 4).
-   * 0 or 1 scans in this thread. Left unset, small scans (under 1000 files per worker, 16 MB of
-   * history blobs per worker) stay in this thread; set, the number is used as given.
+   * 0 or 1 scans in this thread. Left unset, each worker must get 1000 files / 16 MB of history
+   * blobs (5x that when running from the TypeScript sources), else the scan stays in this thread;
+   * set, the number is used as given.
    */
   workers?: number;
   /** Clock, injectable for tests. */
@@ -95,7 +96,7 @@ export async function scanSecrets(opts: ScanOptions): Promise<SecretsArtifact> {
     for (const k of list.skipped) addSkip(artifact.worktree, k);
     const wt = artifact.worktree;
     const files = list.files.filter((f) => !isBundlePath(f.path, bundleDirs));
-    const workers = opts.workers ?? Math.min(defaultWorkers(), Math.ceil(files.length / PARALLEL_MIN_FILES));
+    const workers = opts.workers ?? Math.min(defaultWorkers(), Math.floor(files.length / (PARALLEL_MIN_FILES * WORKER_START_FACTOR)));
     if (workers > 1) {
       for (const r of await scanFilesParallel(root, files, maxBytes, workers)) {
         wt.files += r.files;
@@ -129,7 +130,7 @@ export async function scanSecrets(opts: ScanOptions): Promise<SecretsArtifact> {
       const h = await scanHistory(root, {
         maxBlobBytes: maxBytes,
         workers: opts.workers ?? defaultWorkers(),
-        ...(opts.workers !== undefined ? { parallelMinBytes: 0 } : {}),
+        parallelMinBytes: opts.workers !== undefined ? 0 : PARALLEL_MIN_BYTES * WORKER_START_FACTOR,
         parallel: scanBlobsParallel,
       });
       artifact.shallow = h.shallow;

@@ -20,6 +20,10 @@ import { runAudit } from '../../src/engine/run.js';
 import { buildRegistry } from '../../src/engine/registry.js';
 import { FAMILIES } from '../../src/audits/index.js';
 import { GATHERERS } from '../../src/gather/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli.js';
 
 let cluster: Cluster;
 let app: FastifyInstance;
@@ -209,6 +213,8 @@ describe('query profile: bad input', () => {
     const a = await gatherer.gather(ctx({ database: { url: 'postgres://postgres@127.0.0.1:5432/postgres' }, routes: routes() }));
     expect(isArtifactError(a) && a.error.code).toMatch(/NO_EXTENSION|NOT_LOADED/);
     expect(isArtifactError(a) && a.error.message).toMatch(/^database\.url: .*shared_preload_libraries = 'pg_stat_statements'/);
+    // ... and names the second source, which needs no server setting.
+    expect(isArtifactError(a) && a.error.message).toMatch(/CREATE EXTENSION pg_stat_statements.*or profile from OpenTelemetry traces instead \(any database\): set database\.otlp: \{ listen: "127\.0\.0\.1:4318" \}/);
   });
 
   it('refused connection names the field and never prints the password', async () => {
@@ -245,5 +251,27 @@ describe('query profile: bad input', () => {
       gatherer.gather(ctx({ database: { url: cluster.url('shop') }, routes: [{ name: 'w', method: 'POST', url: `${base}/posts` }] })),
     ]);
     expect(codes.map((c) => isArtifactError(c) && c.error.code)).toEqual(['NOT_CONFIGURED', 'NOT_CONFIGURED', 'NOT_CONFIGURED']);
+  });
+});
+
+describe('perf --profile-queries from pg_stat_statements (CLI)', () => {
+  it('profiles the selected route before the load and reports perf/too-many-queries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lr-perf-pgss-'));
+    writeFileSync(join(dir, 'launchready.config.json'), JSON.stringify({ database: { url: cluster.url('shop') }, routes: routes(), perf: { duration: '300ms', warmup: 0, rate: 5 } }));
+    const r = await cli(['perf', 'dashboard', '--profile-queries', '--quiet', '--no-history', '--fail-on', 'medium'], { cwd: dir });
+    expect(r.stdout).toContain(`query profile: pg_stat_statements 127.0.0.1:${cluster.port}/shop, 3 requests per sample`);
+    // Each of the 22 count queries runs once: no repeated shape.
+    expect(r.stdout).toMatch(new RegExp(`\\ndashboard +${TABLES} +-\\n`));
+    expect(r.stdout).toMatch(/\nMEDIUM perf\/too-many-queries GET http:\/\/127\.0\.0\.1:\d+\/dashboard /);
+    expect(r.code).toBe(1);
+  }, 60_000);
+
+  it('pg_stat_statements missing: exit 2 before any load, with how to enable it and the OTLP alternative', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lr-perf-pgss-'));
+    writeFileSync(join(dir, 'launchready.config.json'), JSON.stringify({ database: { url: 'postgres://postgres@127.0.0.1:5432/postgres' }, routes: routes() }));
+    const r = await cli(['perf', '--profile-queries', '--quiet', '--no-history'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--profile-queries: database\.url: pg_stat_statements is not installed in 127\.0\.0\.1:5432\/postgres; enable pg_stat_statements: add shared_preload_libraries.*CREATE EXTENSION pg_stat_statements.*database\.otlp/);
+    expect(r.stdout).toBe('');
   });
 });

@@ -16,6 +16,10 @@ import listsGatherer from '../../src/gather/lists.js';
 import { createNet, defaultNetOptions } from '../../src/net/index.js';
 import { judgeSideEffect } from '../../src/audits/perf/blocking-side-effect.js';
 import type { Gatherer } from '../../src/core/audit.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers/cli.js';
 
 const registry = buildRegistry([perfFamily], [perfGatherer, listsGatherer] as Gatherer[]);
 const apps: FastifyInstance[] = [];
@@ -112,5 +116,53 @@ describe('perf/blocking-side-effect', () => {
     expect(judgeSideEffect({ name: 's', method: 'POST', url: 'u', effect: 'email', sink: '127.0.0.1:2525', delayMs: 300, fast: pass, delayed: { ...pass, p50: 400 } })).toEqual({
       unjudged: "no email reached launchready's receiver at 127.0.0.1:2525: point the app's SMTP settings there",
     });
+  });
+});
+
+describe('launchready perf runs the side-effect check too (perf.sinks configured)', () => {
+  function configDir(base: string, port: number, extra: Record<string, unknown> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), 'lr-perf-side-effects-'));
+    writeFileSync(
+      join(dir, 'launchready.config.json'),
+      JSON.stringify({
+        routes: [
+          { name: 'signup', method: 'POST', url: `${base}/api/signup`, body: { email: 'u{{seq}}@shop.test' }, sideEffects: ['email'] },
+          { name: 'home', url: `${base}/api/signup` },
+        ],
+        perf: { duration: '300ms', warmup: 0, rate: 5, sinks: { smtp: `127.0.0.1:${port}`, delay: '300ms', requests: 4 } },
+        ...extra,
+      }),
+    );
+    return dir;
+  }
+
+  it('fires perf/blocking-side-effect for a signup that waits for the SMTP server', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const dir = configDir(await signupApp('sync', port), port);
+    const r = await cli(['perf', 'signup', '--quiet', '--no-history', '--fail-on', 'high'], { cwd: dir });
+    expect(r.stdout).toMatch(/signup email: p50 [\d.]+ms -> [\d.]+ms with the receiver delaying 300 ms \(\d+ received\): WAITS for delivery/);
+    expect(r.stdout).toMatch(/HIGH perf\/blocking-side-effect POST http:\/\/127\.0\.0\.1:\d+\/api\/signup/);
+    expect(r.code).toBe(1);
+  });
+
+  it('stays quiet (and lists the rule as passed) when the email is queued', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const dir = configDir(await signupApp('queued', port), port);
+    const r = await cli(['perf', 'signup', '--quiet', '--no-history', '--format', 'json'], { cwd: dir });
+    const report = JSON.parse(r.stdout) as { findings: { id: string }[]; passed: string[]; metrics: Record<string, unknown> };
+    expect(report.findings.map((f) => f.id)).not.toContain('perf/blocking-side-effect');
+    expect(report.passed).toContain('perf/blocking-side-effect');
+    expect(report.metrics['perf.sideEffects']).toEqual([expect.objectContaining({ name: 'signup', effect: 'email', delayed: expect.objectContaining({ received: 4 }) })]);
+  });
+
+  it('does not probe routes left out on the command line, nor without perf.sinks', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const base = await signupApp('sync', port);
+    const only = await cli(['perf', 'home', '--quiet', '--no-history', '--format', 'json'], { cwd: configDir(base, port) });
+    expect((JSON.parse(only.stdout) as { metrics: Record<string, unknown> }).metrics['perf.sideEffects']).toBeUndefined();
+    const noSinks = await cli(['perf', 'signup', '--quiet', '--no-history', '--format', 'json'], { cwd: configDir(base, port, { perf: { duration: '300ms', warmup: 0, rate: 5 } }) });
+    const rep = JSON.parse(noSinks.stdout) as { findings: { id: string }[]; metrics: Record<string, unknown> };
+    expect(rep.metrics['perf.sideEffects']).toBeUndefined();
+    expect(rep.findings.map((f) => f.id)).not.toContain('perf/blocking-side-effect');
   });
 });

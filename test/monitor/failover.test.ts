@@ -51,6 +51,7 @@ describe('PostgreSQL store: leader election and failover', () => {
         store: db.url,
         standbyPoll: `${STANDBY_POLL_MS}ms`,
         ackSecret: 'failover-secret',
+        shareChecks: false, // leader-only mode (shared checks: sharing.test.ts)
         defaults: { interval: '250ms', timeout: '1s', failureThreshold: 1, successThreshold: 1 },
         checks: [{ id: 'api', kind: 'http', url: `${target.url}/healthz`, conditions: ['[STATUS] == 200'] }],
         channels: { first: { type: 'webhook', url: `${rx.url}/first` }, second: { type: 'webhook', url: `${rx.url}/second` } },

@@ -73,6 +73,35 @@ export interface ProbeExchange {
   error?: string;
 }
 
+/** The list response's size (the no-limit request), before or after seeding. */
+export interface ListSize {
+  status: number;
+  items: number | null;
+  bytes: number;
+  pagination: string | null;
+  error?: string;
+}
+
+/**
+ * The data-size probe of a list route with `seed: <flow>`: the list measured, the seed flow run
+ * `requested` times (each creating one row; its cleanup steps deferred until after the second
+ * measurement), the list measured again.
+ */
+export interface SeedProbe {
+  flow: string;
+  requested: number;
+  /** Seed runs that passed. */
+  seeded: number;
+  before?: ListSize;
+  after?: ListSize;
+  /** The first failing run's reason. */
+  seedError?: string;
+  /** Cleanup runs that failed (rows possibly left behind). */
+  cleanupFailed: number;
+  /** Why the probe did not run (flow missing, not loopback without active...). */
+  skipped?: string;
+}
+
 export interface RouteProbe {
   name: string;
   url: string;
@@ -84,6 +113,8 @@ export interface RouteProbe {
   plain?: ProbeExchange;
   /** List routes: no limit, limit=1, a large page (all without Accept-Encoding, so sizes compare). */
   listProbes?: { unlimited: ProbeExchange; limitOne: ProbeExchange; large: ProbeExchange; limitParam: string; largePage: number };
+  /** List routes with `seed`: does the response grow with the data set? */
+  seedProbe?: SeedProbe;
 }
 
 export interface RouteProbesArtifact {

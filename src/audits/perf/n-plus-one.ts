@@ -9,10 +9,12 @@
  * - repeating group (Sentry's second case): 2 or 3 shapes that each run the same number of times,
  *   3 or more but under the threshold, per request (per item: the author, then the tags...).
  * Hidden texts (`<insufficient privilege>`) are never judged: they cannot be told apart.
+ * Calls that overlap in time (an N+1 fired through Promise.all) count like sequential ones; with
+ * OTLP traces as the source the evidence says `overlapping: true` and the time per request.
  */
 import { defineAudit } from '../../core/audit.js';
 import type { FindingDraft } from '../../core/types.js';
-import type { ProfileSample, RouteQueryProfile } from '../../db/types.js';
+import type { ProfiledStatement, ProfileSample, RouteQueryProfile } from '../../db/types.js';
 
 /** Default repeats per request (config database.nPlusOneRepeats). */
 export const DEFAULT_REPEATS = 5;
@@ -39,7 +41,12 @@ interface Verdict {
   /** Repeating group: every query of the group (query is the first). */
   group?: string[];
   scaling?: { limitParam: string; items: [number, number]; perRequest: [number, number] };
+  /** OTLP traces: time in the shape per request (ms), and whether its calls ran in parallel. */
+  totalMs?: number;
+  overlapping?: boolean;
 }
+
+const timing = (st: ProfiledStatement) => ({ ...(st.totalMs !== undefined ? { totalMs: st.totalMs } : {}), ...(st.overlapping ? { overlapping: true } : {}) });
 
 /** The N+1 shapes of one route profile. Exported for tests. */
 export function judgeProfile(p: RouteQueryProfile, repeats: number): Verdict[] {
@@ -58,6 +65,7 @@ export function judgeProfile(p: RouteQueryProfile, repeats: number): Verdict[] {
           perRequest: st.perRequest,
           reason: 'grows with items',
           scaling: { limitParam: sc.limitParam, items: [sc.small.items, sc.large.items], perRequest: [before, st.perRequest] },
+          ...timing(st),
         });
       }
     }
@@ -65,7 +73,7 @@ export function judgeProfile(p: RouteQueryProfile, repeats: number): Verdict[] {
   if (okSample(p.base)) {
     for (const st of p.base.statements) {
       if (st.query === HIDDEN || st.perRequest < repeats || out.has(st.fingerprint)) continue;
-      out.set(st.fingerprint, { fingerprint: st.fingerprint, query: st.query, perRequest: st.perRequest, reason: 'repeats' });
+      out.set(st.fingerprint, { fingerprint: st.fingerprint, query: st.query, perRequest: st.perRequest, reason: 'repeats', ...timing(st) });
     }
     const byCount = new Map<number, typeof p.base.statements>();
     for (const st of p.base.statements) {
@@ -110,6 +118,8 @@ export default defineAudit({
             queriesPerRequest: p.base.queriesPerRequest,
             ...(v.scaling ? { scaling: v.scaling } : {}),
             ...(v.group ? { group: v.group } : {}),
+            ...(v.totalMs !== undefined ? { totalMs: v.totalMs } : {}),
+            ...(v.overlapping ? { overlapping: true } : {}),
           },
           key: `perf/n-plus-one|${target}|${v.fingerprint}`,
         });

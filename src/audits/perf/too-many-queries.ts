@@ -1,7 +1,8 @@
 /**
  * perf/too-many-queries: one request to a GET route runs more statements than
- * database.maxQueriesPerRequest (default 20), counted from pg_stat_statements over a few
- * sequential requests (src/gather/query-profile.ts). Every statement counts, BEGIN/COMMIT and
+ * database.maxQueriesPerRequest (default 20), counted from pg_stat_statements (or the database
+ * spans of each request's trace, database.otlp) over a few sequential requests
+ * (src/gather/query-profile.ts). Every statement counts, BEGIN/COMMIT and
  * statements with hidden texts included: each is a round trip.
  */
 import { defineAudit } from '../../core/audit.js';

@@ -34,7 +34,7 @@ export async function demoCommand(
       const plan = writePlan(report, out, now);
       const pack = await writePack(report, join(out, 'handover'), now, { env: ctx.env });
       if (!opts.quiet) {
-        ctx.stdout.write(`wrote launch plan: ${plan.md} (${plan.items} fix${plan.items === 1 ? '' : 'es'}, ${effortText(plan.totalMin)}) and ${plan.html}
+        ctx.stdout.write(`wrote launch plan: ${plan.md} (${plan.items ? `${plan.items} fix${plan.items === 1 ? '' : 'es'}, ${effortText(plan.totalMin)}` : 'nothing to fix'}) and ${plan.html}
 `);
         ctx.stdout.write(`wrote handover pack: ${join(out, 'handover', 'README.md')} and ${join(out, 'handover', 'handover.html')} (${pack.gaps} gap${pack.gaps === 1 ? '' : 's'})
 `);

@@ -98,7 +98,7 @@ export async function planCommand(ctx: CliContext, opts: SourceOptions & { out?:
   if (opts.out) {
     const dir = resolve(ctx.cwd, opts.out);
     const w = writePlan(report, dir, isoNow(ctx));
-    if (!opts.quiet) ctx.stdout.write(`launch plan from ${source}: ${w.items} fix${w.items === 1 ? '' : 'es'}, ${effortText(w.totalMin)}\n  ${w.md}\n  ${w.html}\n`);
+    if (!opts.quiet) ctx.stdout.write(`launch plan from ${source}: ${w.items ? `${w.items} fix${w.items === 1 ? '' : 'es'}, ${effortText(w.totalMin)}` : 'nothing to fix'}\n  ${w.md}\n  ${w.html}\n`);
     return 0;
   }
   const plan = buildPlan(report, isoNow(ctx));

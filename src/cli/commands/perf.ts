@@ -3,7 +3,9 @@
  * [--header 'K: V'] [--body JSON] [--rate N | --vus N] [--duration 10s] [--threshold 'p(95)<300']
  * [--kind read|write]` (one ad-hoc route, no config needed); `--export-k6 out.js` writes a k6 script;
  * `--baseline <report.json|previous> [--tolerance 10%]` compares with an earlier run and exits 1 on
- * a regression; `--capacity` steps the arrival rate up to find each route's sustainable rate.
+ * a regression; `--capacity` steps the arrival rate up to find each route's sustainable rate;
+ * `--profile-queries` first profiles the queries of each GET route (queries per request, repeated
+ * shapes; perf/n-plus-one, perf/too-many-queries) from pg_stat_statements or OTLP traces.
  * Every run is recorded in .launchready/history.db (unless --no-history).
  */
 import type { CliContext } from '../context.js';
@@ -11,7 +13,7 @@ import { ConfigError, UsageError } from '../../core/errors.js';
 import { configSchema, type LaunchreadyConfig } from '../../config/schema.js';
 import { loadConfig } from '../../config/loader.js';
 import { createNet } from '../../net/index.js';
-import { perfCommandCore } from '../../load/command.js';
+import { perfCommandCore, profileQueriesCore } from '../../load/command.js';
 import type { LoadProgress } from '../../load/types.js';
 import { exportK6FromConfig } from '../../load/k6-export.js';
 import { parseFormats, writeAtomic } from '../output.js';
@@ -46,6 +48,8 @@ export interface PerfOptions extends CommonOptions {
   tolerance?: string;
   capacity?: boolean;
   history?: boolean;
+  /** Profile the queries of each selected GET route before the load (database.url or database.otlp). */
+  profileQueries?: boolean;
 }
 
 function num(name: string, v: string | undefined): number | undefined {
@@ -105,7 +109,7 @@ function adHocConfig(url: string, o: PerfOptions): LaunchreadyConfig {
 }
 
 /** The `Report` of a perf run: stored in history (so `--baseline previous` finds it) and renderable by every reporter. */
-function perfReport(ctx: CliContext, findings: Finding[], checked: boolean, metrics: Record<string, unknown>, started: number, configPath: string | null): Report {
+function perfReport(ctx: CliContext, findings: Finding[], checked: boolean, metrics: Record<string, unknown>, started: number, configPath: string | null, moreRules: string[] = [], budgetsChecked = checked): Report {
   const { overall, stages, verdict } = scoreReport(findings, new Set(checked ? [4 as const] : []));
   const fired = new Set(findings.map((f) => f.id));
   return {
@@ -117,7 +121,7 @@ function perfReport(ctx: CliContext, findings: Finding[], checked: boolean, metr
     verdict,
     score: { overall, stages },
     findings,
-    passed: checked ? BUDGET_RULES.filter((id) => !fired.has(id)) : [],
+    passed: checked ? [...(budgetsChecked ? BUDGET_RULES : []), ...moreRules].filter((id) => !fired.has(id)) : [],
     skipped: [],
     launchSequence: launchSequence(findings),
     metrics,
@@ -125,6 +129,7 @@ function perfReport(ctx: CliContext, findings: Finding[], checked: boolean, metr
 }
 
 const BUDGET_RULES = ['perf/error-rate-over-budget', 'perf/read-over-budget', 'perf/write-over-budget'];
+const PROFILE_RULES = ['perf/n-plus-one', 'perf/too-many-queries'];
 const hasPerf = (r: Report) => perfPoints(r.metrics).size > 0;
 
 /** `--baseline FILE`: a saved JSON report (audit, perf --format json) with perf results. */
@@ -156,6 +161,7 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
   }
   if (!loaded.config.routes.length) throw new ConfigError(null, [{ path: 'routes', message: 'no routes to load-test: add routes to the config or give a URL' }]);
   if (o.capacity && o.baseline) throw new UsageError('--capacity and --baseline cannot be combined: run them separately');
+  if (o.capacity && o.profileQueries) throw new UsageError('--capacity and --profile-queries cannot be combined: run them separately');
   const settings = perfConfig(loaded.config);
   const tolerance = o.tolerance !== undefined ? parseTolerance(o.tolerance) : settings.regressionTolerance;
   const historyKey = loaded.path ?? (adHoc ? `perf ${args[0]}` : ctx.cwd);
@@ -202,6 +208,23 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
       // "What breaks if traffic doubles tomorrow?": a route that cannot hold 2x the expected peak fails the run.
       if (cap.routes.some((r) => r.verdict === 'short')) gate = 1;
     } else {
+      // The query profile runs first and alone: the load's own queries must not reach its counts.
+      let profile: { findings: Finding[]; table: string; metric: unknown; profiled: boolean } | null = null;
+      if (o.profileQueries) {
+        const p = await profileQueriesCore(loaded.config, net, {
+          ...(adHoc ? {} : args.length ? { routes: args } : {}),
+          signal: ctx.signal,
+          now: ctx.now(),
+          ...(o.quiet ? {} : { onRoute: (r: string) => ctx.stderr.write(`profiling the queries of ${r}\n`) }),
+        });
+        if ('error' in p) throw new UsageError(`--profile-queries: ${p.error.message}`);
+        profile = {
+          findings: p.findings.map((d) => toFinding(d, { registry: reg, config: loaded.config })).filter((f): f is Finding => f !== null),
+          table: p.table,
+          metric: p.artifact,
+          profiled: p.artifact.routes.length > 0,
+        };
+      }
       const rate = num('rate', o.rate);
       const vus = num('vus', o.vus);
       const duration = durationMs(o.duration);
@@ -220,13 +243,18 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
       const metrics: Record<string, unknown> = { ...out.metrics };
       if (out.artifact.skipped.length) metrics['perf.skipped'] = out.artifact.skipped;
       text = out.table;
+      if (profile) {
+        findings.push(...profile.findings);
+        metrics['perf.queryProfile'] = profile.metric;
+        text += `\n\n${profile.table}`;
+      }
       if (baseline) {
         const cmp = comparePerf(baseline.points, perfPoints(out.metrics), { source: baseline.source, tolerance, floorMs: settings.regressionFloorMs });
         metrics['perf.baseline'] = cmp;
         text += `\n\n${formatBaselineTable(cmp)}`;
         if (cmp.regressed) gate = 1;
       }
-      report = perfReport(ctx, findings, out.artifact.runs.length > 0, metrics, started, loaded.path);
+      report = perfReport(ctx, findings, out.artifact.runs.length > 0 || !!profile?.profiled, metrics, started, loaded.path, [...(profile?.profiled ? PROFILE_RULES : []), ...out.judged], out.artifact.runs.length > 0);
       runs = out.artifact.runs;
     }
   } finally {
