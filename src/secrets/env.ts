@@ -90,6 +90,8 @@ export function analyseEntry(key: string, value: string, file: string, line: num
     e.secretRule = hit.rule;
     if (hit.browserSafe) e.browserSafe = true;
   }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value.trim())?.[1]?.toLowerCase();
+  if (scheme) e.scheme = scheme;
   const host = value ? hostOf(value.trim()) : undefined;
   if (host) {
     e.host = host;

@@ -154,6 +154,8 @@ export interface EnvEntry {
   browserSafe?: boolean;
   /** Name or value says "secret" (detector hit, or secret-like name with a high-entropy value). */
   looksSecret: boolean;
+  /** URL scheme of the value (lower case, without `:`), when it is a URL. */
+  scheme?: string;
   /** Host of a URL / host:port value (lower case). */
   host?: string;
   /** Host is localhost / 127.0.0.0/8 / ::1 / 0.0.0.0. */

@@ -10,6 +10,7 @@ import keyDrift from './key-drift.js';
 import localhostInProduction from './localhost-in-production.js';
 import missingValue from './missing-value.js';
 import sharedSecret from './shared-secret.js';
+import stagingUsesProduction from './staging-uses-production.js';
 
 const g = new SampleGen('env-audit-test');
 const STRIPE = 'sk_' + 'live_' + g.r('alnum', 32);
@@ -99,6 +100,21 @@ const cases: Record<string, { audit: { audit: (a: { envFiles: EnvFilesArtifact }
       ['localhost in development', env({ '.env.development': 'DATABASE_URL=postgres://localhost/app' })],
     ],
   },
+  stagingUsesProduction: {
+    audit: stagingUsesProduction,
+    rule: 'env/staging-uses-production',
+    fires: [
+      ['the production database host in staging', env({ '.env.production': `DATABASE_URL=postgres://app:${PW}@db.prod.internal:5432/app`, '.env.staging': `DATABASE_URL=postgres://stg:${g.r('alnum', 20)}@db.prod.internal:5432/app_staging` })],
+      ['the same Redis URL', env({ '.env.production': 'REDIS_URL=rediss://cache.example.net:6380', '.env.staging': 'REDIS_URL=rediss://cache.example.net:6380' })],
+      ['a queue on the production broker', env({ '.env.production': 'AMQP_URL=amqps://mq.example.net/prod', '.env.staging': 'AMQP_URL=amqps://mq.example.net/staging' })],
+    ],
+    quiet: [
+      ['separate database hosts', env({ '.env.production': 'DATABASE_URL=postgres://app@db.prod.internal/app', '.env.staging': 'DATABASE_URL=postgres://app@db.staging.internal/app' })],
+      ['the same third-party API host', env({ '.env.production': 'STRIPE_API_BASE=https://api.stripe.com', '.env.staging': 'STRIPE_API_BASE=https://api.stripe.com' })],
+      ['both on localhost (a dev setup)', env({ '.env.production': 'REDIS_URL=redis://localhost:6379', '.env.staging': 'REDIS_URL=redis://localhost:6379' })],
+      ['no staging file', env({ '.env.production': 'DATABASE_URL=postgres://app@db.prod.internal/app' })],
+    ],
+  },
   drift: {
     audit: keyDrift,
     rule: 'env/key-drift',
@@ -138,8 +154,8 @@ describe('env audits: details', () => {
     const a = env({ '.env': 'PORT=3000' }, { tracked: ['.env'] });
     expect(dotenvCommitted.audit({ envFiles: a }, ctx()).findings[0]!.severity).toBe('medium');
   });
-  it('the family declares all six env rules', () => {
+  it('the family declares all seven env rules', () => {
     expect(family.rules.map((r) => r.id).sort()).toEqual(family.audits.flatMap((x) => x.meta.emits).sort());
-    expect(family.rules).toHaveLength(6);
+    expect(family.rules).toHaveLength(7);
   });
 });

@@ -6,9 +6,10 @@ import localhostInProduction from './localhost-in-production.js';
 import missingValue from './missing-value.js';
 import { rules } from './rules.js';
 import sharedSecret from './shared-secret.js';
+import stagingUsesProduction from './staging-uses-production.js';
 
 export const family: AuditFamily = {
   name: 'env',
   rules,
-  audits: [browserExposedSecret, missingValue, dotenvCommitted, sharedSecret, localhostInProduction, keyDrift],
+  audits: [browserExposedSecret, missingValue, dotenvCommitted, sharedSecret, localhostInProduction, stagingUsesProduction, keyDrift],
 };

@@ -44,6 +44,14 @@ export const rules: RuleDef[] = [
     remediation: 'Point the variable at the production service (or remove it and let the platform provide it).',
   },
   {
+    id: 'env/staging-uses-production',
+    stage: 5,
+    severity: 'high',
+    title: 'Staging uses the production database, cache or queue',
+    why: 'Every test, migration rehearsal and smoke run on staging then reads and writes real customer data; one bad migration on "staging" is a production outage.',
+    remediation: 'Give staging its own database, cache and queue (a copy or anonymised snapshot of production data if needed), and use credentials that cannot reach production.',
+  },
+  {
     id: 'env/key-drift',
     stage: 1,
     severity: 'medium',
