@@ -9,9 +9,9 @@
  * Statements from pg_stat_statements carry `$n` placeholders: PostgreSQL 16+ plans them with
  * GENERIC_PLAN (never with ANALYZE); older servers cannot, and say so.
  */
-import pg from 'pg';
-import { DatabaseConnectError, DatabaseUrlError, maskSecrets, parseDbUrl } from './url.js';
-import { ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
+import type pg from 'pg';
+import { DatabaseUrlError, maskSecrets, parseDbUrl } from './url.js';
+import { connectPostgres, ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
 
 const TAG = '/* launchready */';
 /** A sequential scan over a table of at least this many rows gets an index hint (pghero's hotspot size). */
@@ -111,15 +111,7 @@ export interface ExplainOptions {
 export async function explainStatements(url: string, o: ExplainOptions = {}): Promise<{ target: string; statements: ExplainedStatement[] }> {
   const parsed = parseDbUrl(url);
   if (parsed.engine !== 'postgres') throw new DatabaseUrlError('db explain supports PostgreSQL URLs (postgres://) only');
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, application_name: 'launchready', options: '-c default_transaction_read_only=on' });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    await client.end().catch(() => {});
-    throw new DatabaseConnectError(err.code ?? 'CONNECT_FAILED', maskSecrets(`cannot connect to ${parsed.target}: ${err.message ?? String(e)}`, url));
-  }
+  const client = await connectPostgres(url, { statementTimeoutMs: 30_000 });
   try {
     const version = Number((await client.query(`${TAG} SELECT current_setting('server_version_num')::int AS v`)).rows[0].v);
     const rows = new Map<string, number>(

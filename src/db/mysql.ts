@@ -88,10 +88,14 @@ function account(currentUser: string): string {
   return at < 0 ? q(currentUser) : `${q(currentUser.slice(0, at))}@${q(currentUser.slice(at + 1))}`;
 }
 
-export async function gatherMysql(url: string): Promise<DatabaseArtifact> {
+/**
+ * A connection from a mysql:// URL (the database it names selected unless `useDatabase` is false),
+ * or DatabaseConnectError with an explained, password-free message.
+ */
+export async function connectMysql(url: string, o: { useDatabase?: boolean } = {}): Promise<mysql.Connection> {
   const parsed = parseDbUrl(url);
   const u = new URL(url);
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const database = o.useDatabase === false ? '' : decodeURIComponent(u.pathname.replace(/^\//, ''));
   let conn: mysql.Connection;
   try {
     conn = await mysql.createConnection({
@@ -110,7 +114,16 @@ export async function gatherMysql(url: string): Promise<DatabaseArtifact> {
     const code = err.code ?? 'CONNECT_FAILED';
     throw new DatabaseConnectError(code, maskSecrets(connectMessage(code, parsed.target, parsed.user, err.message ?? String(e)), url));
   }
+  // An error event after connect (server restart) must not crash the process.
   conn.on('error', () => {});
+  return conn;
+}
+
+export async function gatherMysql(url: string): Promise<DatabaseArtifact> {
+  const parsed = parseDbUrl(url);
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const conn = await connectMysql(url);
   const unavailable: DatabaseArtifact['unavailable'] = [];
   const check = async <T,>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
     try {

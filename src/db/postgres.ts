@@ -51,13 +51,17 @@ function connectMessage(code: string, target: string, user: string, raw: string)
   }
 }
 
-export async function gatherPostgres(url: string): Promise<DatabaseArtifact> {
+/**
+ * A connected client in a read-only session (every check, profile and explain runs through one),
+ * or DatabaseConnectError with an explained, password-free message.
+ */
+export async function connectPostgres(url: string, o: { applicationName?: string; statementTimeoutMs?: number } = {}): Promise<pg.Client> {
   const parsed = parseDbUrl(url);
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
-    application_name: 'launchready',
+    statement_timeout: o.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    application_name: o.applicationName ?? 'launchready',
     options: '-c default_transaction_read_only=on',
   });
   // An error event after connect (server restart) must not crash the process.
@@ -70,6 +74,12 @@ export async function gatherPostgres(url: string): Promise<DatabaseArtifact> {
     await client.end().catch(() => {});
     throw new DatabaseConnectError(code, maskSecrets(connectMessage(code, parsed.target, parsed.user, err.message ?? String(e)), url));
   }
+  return client;
+}
+
+export async function gatherPostgres(url: string): Promise<DatabaseArtifact> {
+  const parsed = parseDbUrl(url);
+  const client = await connectPostgres(url);
   const unavailable: DatabaseArtifact['unavailable'] = [];
   /** Runs one check; a failure (permission denied...) is recorded and yields `fallback`. */
   const check = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {

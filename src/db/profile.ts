@@ -11,13 +11,11 @@
  *
  * Our own snapshot statements are tagged `/* launchready *\/` and left out.
  */
-import pg from 'pg';
-import mysql from 'mysql2/promise';
 import { fingerprintSync, loadModule, normalizeSync } from 'libpg-query';
 import type { ProfiledStatement } from './types.js';
-import { DatabaseConnectError, maskSecrets, parseDbUrl } from './url.js';
-import { ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
-import { ENABLE_PERFORMANCE_SCHEMA } from './mysql.js';
+import { maskSecrets, parseDbUrl } from './url.js';
+import { connectPostgres, ENABLE_PG_STAT_STATEMENTS } from './postgres.js';
+import { connectMysql, ENABLE_PERFORMANCE_SCHEMA } from './mysql.js';
 import { createHash } from 'node:crypto';
 import { queriesOf, type OtlpReceiver, type TraceContext, type TraceSpan } from './otlp.js';
 
@@ -55,26 +53,13 @@ export interface StatsReader {
 /**
  * Opens a read-only session on `url` and checks pg_stat_statements can be read. `database` limits
  * the rows to that database (the application's; default: the one `url` names).
- * Throws DatabaseConnectError or StatsUnavailableError, never with the password in the message.
+ * Throws DatabaseConnectError (from connectPostgres / connectMysql) or StatsUnavailableError, never
+ * with the password in the message.
  */
 export async function openStatsReader(url: string, database?: string): Promise<StatsReader> {
   const parsed = parseDbUrl(url);
   if (parsed.engine === 'mysql') return openMysqlStatsReader(url, database);
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: 10_000,
-    application_name: 'launchready-profile',
-    options: '-c default_transaction_read_only=on',
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    await client.end().catch(() => {});
-    throw new DatabaseConnectError(err.code ?? 'CONNECT_FAILED', maskSecrets(`cannot connect to ${parsed.target}: ${err.message ?? String(e)}`, url));
-  }
+  const client = await connectPostgres(url, { applicationName: 'launchready-profile', statementTimeoutMs: 10_000 });
   const q = async (sql: string, params: unknown[] = []) => (await client.query(`${TAG} ${sql}`, params)).rows;
   try {
     const ext = await q(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
@@ -119,20 +104,7 @@ export async function openStatsReader(url: string, database?: string): Promise<S
 async function openMysqlStatsReader(url: string, database?: string): Promise<StatsReader> {
   const parsed = parseDbUrl(url);
   const u = new URL(url);
-  let conn: mysql.Connection;
-  try {
-    conn = await mysql.createConnection({
-      host: u.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(u.port || 3306),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-      connectTimeout: 5_000,
-    });
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    throw new DatabaseConnectError(err.code ?? 'CONNECT_FAILED', maskSecrets(`cannot connect to ${parsed.target}: ${err.message ?? String(e)}`, url));
-  }
-  conn.on('error', () => {});
+  const conn = await connectMysql(url, { useDatabase: false });
   const db = database ?? decodeURIComponent(u.pathname.replace(/^\//, ''));
   try {
     const ps = (await conn.query('SELECT @@performance_schema AS ps'))[0] as { ps: number }[];
