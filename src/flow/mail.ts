@@ -17,6 +17,7 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { ConfigError } from '../core/errors.js';
 import type { WaitForEmail } from './types.js';
+import { abortableSleep } from '../monitor/clock.js';
 
 /** Largest message accepted or downloaded (bytes). */
 export const MAX_MAIL_BYTES = 2 * 1024 * 1024;
@@ -141,18 +142,6 @@ export async function parseMail(raw: Buffer, o: { id: string; receivedAt: number
     ...(html ? { html } : {}),
     headers,
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 // ---------------------------------------------------------------- SMTP receiver
@@ -351,13 +340,13 @@ export async function openImapMailbox(o: ImapMailboxOptions): Promise<Mailbox> {
         if (m) return m;
         const left = deadline - Date.now();
         if (left <= 0 || signal?.aborted) return null;
-        await sleep(Math.min(IMAP_POLL_MS, left), signal);
+        await abortableSleep(Math.min(IMAP_POLL_MS, left), signal);
       }
     },
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.race([client.logout().catch(() => {}), sleep(2000)]);
+      await Promise.race([client.logout().catch(() => {}), abortableSleep(2000)]);
       client.close();
     },
   };

@@ -1,4 +1,5 @@
 /** Time, injected (STYLE.md 9): the scheduler and escalation never read the real clock directly. */
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Clock {
   now(): number;
@@ -8,17 +9,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep: (ms, signal) => abortableSleep(ms, signal),
 };
 
 /** A clock tests move by hand: `sleep` advances time instantly. */
@@ -34,4 +25,9 @@ export class ManualClock implements Clock {
   async sleep(ms: number): Promise<void> {
     this.t += ms;
   }
+}
+
+/** Resolves after `ms`, or early (never rejecting) when `signal` aborts, also when it already has. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, signal ? { signal } : undefined).catch(() => {});
 }
