@@ -2,14 +2,18 @@
  * Load-generator benchmark (not a timed test), side by side in one run on loopback:
  *
  *   1. Throughput against nginx (Debian package, started here from a temp config on 127.0.0.77, not
- *      the system service): launchready (closed model, 2 worker threads) vs autocannon vs wrk, same
- *      connections and duration; requests/s, CPU seconds and peak RSS of each generator
- *      (/usr/bin/time, whole process). launchready runs twice: with its own HTTP/1.1 client
- *      (src/load/h1.ts, the default) and with undici (the client it used before).
- *   2. Latency agreement at a fixed moderate load (4 connections): p50/p99 of launchready vs wrk.
+ *      the system service): launchready vs autocannon vs wrk, each with one and with two threads
+ *      (nginx, one worker process, needs one of the two cores, so one generator thread can beat
+ *      two), same connections and duration; requests/s, CPU seconds and peak RSS of each generator
+ *      (/usr/bin/time, whole process); ratios against wrk's best configuration. launchready also
+ *      runs with undici (the client its workers used before src/load/h1.ts).
+ *   2. Latency agreement at a fixed moderate load (4 connections): p50/p95/p99 of launchready vs
+ *      wrk (p95 through a wrk Lua `done` hook), and whether they agree within 10% or 0.2 ms.
  *   3. Correctness where a peer is wrong: a server that always takes 50 ms, at 20 req/s. autocannon's
  *      rate-limited mode back-fills latencies for requests it could not send on time, so its p50 and
  *      min come out far below 50 ms; launchready measures from each request's intended start.
+ *   4. CPU at a fixed rate (2,000 req/s, open model) beside autocannon -R: the generator must not
+ *      spin a core waiting for the next slot (that core is the target's when both share a machine).
  *
  *   npm run bench:load [-- --seconds 3 --connections 64 --rounds 3] [--tsx]
  *
@@ -44,7 +48,7 @@ const CONNECTIONS = arg('connections', 64);
 const ROUNDS = arg('rounds', 3);
 const HOST = '127.0.0.77';
 
-interface Measured { rps: number; p50?: number; p99?: number; min?: number; cpuS: number; rssMB: number; note?: string }
+interface Measured { rps: number; p50?: number; p95?: number; p99?: number; min?: number; cpuS: number; rssMB: number; note?: string }
 
 /** Runs a command under /usr/bin/time; returns stdout and the process's CPU seconds and peak RSS. */
 function timed(cmd: string, args: string[]): Promise<{ stdout: string; cpuS: number; rssMB: number; code: number }> {
@@ -119,15 +123,15 @@ function generator(): { cmd: string[]; built: string | null } {
 
 async function launchready(opts: Record<string, unknown>): Promise<Measured> {
   const r = await timed(process.execPath, [...generator().cmd, JSON.stringify(opts)]);
-  const j = JSON.parse(r.stdout) as { rps: number; latency: { p50: number; p99: number; min: number }; errors: number };
-  return { rps: j.rps, p50: j.latency.p50, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB, note: j.errors ? `${j.errors} errors` : undefined };
+  const j = JSON.parse(r.stdout) as { rps: number; latency: { p50: number; p95: number; p99: number; min: number }; errors: number };
+  return { rps: j.rps, p50: j.latency.p50, p95: j.latency.p95, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB, note: j.errors ? `${j.errors} errors` : undefined };
 }
 
 async function autocannon(url: string, args: string[]): Promise<Measured | null> {
   const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
   if (!existsSync(bin)) return null;
   const r = await timed(process.execPath, [bin, '-j', ...args, url]);
-  const j = JSON.parse(r.stdout) as { requests: { average: number; total: number }; duration: number; latency: { p50: number; p99: number; min: number } };
+  const j = JSON.parse(r.stdout) as { requests: { average: number; total: number }; duration: number; latency: { p50: number; p97_5: number; p99: number; min: number } };
   return { rps: Math.round(j.requests.total / j.duration), p50: j.latency.p50, p99: j.latency.p99, min: j.latency.min, cpuS: r.cpuS, rssMB: r.rssMB };
 }
 
@@ -137,27 +141,39 @@ function parseWrkMs(s: string): number {
   return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
 }
 
+/** wrk prints p50/p75/p90/p99 only: a Lua `done` hook adds p95 (microseconds) to its output. */
+let wrkScript: string | null = null;
+function wrkP95Script(): string {
+  if (wrkScript) return wrkScript;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lr-bench-wrk-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  wrkScript = path.join(dir, 'p95.lua');
+  writeFileSync(wrkScript, 'done = function(summary, latency, requests)\n  io.write(string.format("__P95_US__ %d\\n", latency:percentile(95)))\nend\n');
+  return wrkScript;
+}
+
 async function wrk(url: string, threads: number, conns: number): Promise<Measured | null> {
   if (!have('wrk')) return null;
-  const r = await timed('wrk', [`-t${threads}`, `-c${conns}`, `-d${SECONDS}s`, '--latency', url]);
+  const r = await timed('wrk', [`-t${threads}`, `-c${conns}`, `-d${SECONDS}s`, '--latency', '-s', wrkP95Script(), url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const p50 = parseWrkMs(/\s50%\s+(\S+)/.exec(r.stdout)?.[1] ?? '');
+  const p95 = Number(/__P95_US__ (\d+)/.exec(r.stdout)?.[1]) / 1000;
   const p99 = parseWrkMs(/\s99%\s+(\S+)/.exec(r.stdout)?.[1] ?? '');
-  return { rps: Math.round(rps), p50, p99, cpuS: r.cpuS, rssMB: r.rssMB };
+  return { rps: Math.round(rps), p50, p95, p99, cpuS: r.cpuS, rssMB: r.rssMB };
 }
 
 const f = (v: number | undefined, d = 2) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
 function table(title: string, rows: [string, Measured | null][], base?: Measured | null): void {
   console.log(`\n${title}`);
-  console.log('| generator | req/s | ratio | p50 ms | p99 ms | min ms | CPU s | RSS MB | note |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| generator | req/s | ratio | p50 ms | p95 ms | p99 ms | min ms | CPU s | RSS MB | note |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const [name, m] of rows) {
     if (!m) {
-      console.log(`| ${name} | not installed | | | | | | | |`);
+      console.log(`| ${name} | not installed | | | | | | | | |`);
       continue;
     }
     const ratio = base && base.rps ? (m.rps / base.rps).toFixed(2) : '–';
-    console.log(`| ${name} | ${Math.round(m.rps)} | ${ratio} | ${f(m.p50)} | ${f(m.p99)} | ${f(m.min)} | ${f(m.cpuS)} | ${f(m.rssMB, 0)} | ${m.note ?? ''} |`);
+    console.log(`| ${name} | ${Math.round(m.rps)} | ${ratio} | ${f(m.p50)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m.min)} | ${f(m.cpuS)} | ${f(m.rssMB, 0)} | ${m.note ?? ''} |`);
   }
 }
 
@@ -212,6 +228,9 @@ async function memory(): Promise<void> {
   }
 }
 
+let fixedRateRows: [string, Measured | null][] | null = null;
+let fixedRateTitle = '';
+
 async function main(): Promise<void> {
   if (process.argv.includes('--memory')) return memory();
   console.log(`load bench: ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per tool, ${CONNECTIONS} connections; launchready: ${generator().built ? 'compiled package (tsc -> node)' : 'TypeScript sources through tsx'}`);
@@ -219,16 +238,29 @@ async function main(): Promise<void> {
   if (!nginx) console.log('nginx not installed: throughput and agreement sections skipped');
   try {
     if (nginx) {
-      const closed = { request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: CONNECTIONS }, durationMs: SECONDS * 1000, warmupMs: 0, workers: arg('workers', 2) };
-      // On a shared machine a neighbour's burst can halve one tool's figure: the tools take turns,
-      // ROUNDS times, and the table keeps each tool's best round (every round is in the note).
-      const runs: Record<string, (Measured | null)[]> = { wrk: [], autocannon: [], launchready: [], 'launchready (undici client)': [] };
+      const closed = (workers: number) => ({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: CONNECTIONS }, durationMs: SECONDS * 1000, warmupMs: 0, workers });
+      // Each tool with one and with two threads: nginx (one worker process) needs a core of the
+      // two, so one generator thread can beat two. On a shared machine a neighbour's burst can
+      // halve one tool's figure: the tools take turns, ROUNDS times, and the table keeps each
+      // tool's best round (every round is in the note).
+      const runs: Record<string, (Measured | null)[]> = {
+        'wrk (1 thread)': [],
+        'wrk (2 threads)': [],
+        'autocannon (1 thread)': [],
+        'autocannon (2 workers)': [],
+        'launchready (1 worker)': [],
+        'launchready (2 workers)': [],
+        'launchready, undici client (1 worker)': [],
+      };
       for (let round = 0; round < ROUNDS; round++) {
-        runs.wrk!.push(await wrk(nginx.url, 2, CONNECTIONS));
-        runs.autocannon!.push(await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-w', '2']));
-        runs.launchready!.push(await launchready({ ...closed, client: 'h1' }));
+        runs['wrk (1 thread)']!.push(await wrk(nginx.url, 1, CONNECTIONS));
+        runs['wrk (2 threads)']!.push(await wrk(nginx.url, 2, CONNECTIONS));
+        runs['autocannon (1 thread)']!.push(await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS)]));
+        runs['autocannon (2 workers)']!.push(await autocannon(nginx.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-w', '2']));
+        runs['launchready (1 worker)']!.push(await launchready({ ...closed(1), client: 'h1' }));
+        runs['launchready (2 workers)']!.push(await launchready({ ...closed(2), client: 'h1' }));
         // The general-purpose client the workers used before src/load/h1.ts, for comparison.
-        runs['launchready (undici client)']!.push(await launchready({ ...closed, client: 'undici' }));
+        runs['launchready, undici client (1 worker)']!.push(await launchready({ ...closed(1), client: 'undici' }));
       }
       const best = (ms: (Measured | null)[]): Measured | null => {
         const ok = ms.filter((m): m is Measured => m !== null && m.rps > 0);
@@ -237,11 +269,34 @@ async function main(): Promise<void> {
         return { ...b, note: `${b.note ? `${b.note}; ` : ''}rounds: ${ok.map((m) => Math.round(m.rps)).join(' / ')}` };
       };
       const rows = Object.entries(runs).map(([name, ms]) => [name, best(ms)] as [string, Measured | null]);
-      table(`1. Throughput against nginx on loopback (closed loop, ${CONNECTIONS} connections; best of ${ROUNDS} alternating rounds; ratio = req/s / wrk's)`, rows, rows[0]![1]);
+      // The strict comparison: every row against wrk's best configuration.
+      const wrkBest = best([...runs['wrk (1 thread)']!, ...runs['wrk (2 threads)']!]);
+      table(`1. Throughput against nginx on loopback (closed loop, ${CONNECTIONS} connections; best of ${ROUNDS} alternating rounds; ratio = req/s / wrk's best configuration)`, rows, wrkBest);
+      const pick = (name: string) => rows.find((r) => r[0] === name)?.[1];
+      const lr = [pick('launchready (1 worker)'), pick('launchready (2 workers)')];
+      const wk = [pick('wrk (1 thread)'), pick('wrk (2 threads)')];
+      const ac = [pick('autocannon (1 thread)'), pick('autocannon (2 workers)')];
+      const bestOf = (xs: (Measured | null | undefined)[]) => Math.max(0, ...xs.map((x) => x?.rps ?? 0));
+      if (wk[0] && wk[1] && lr[0] && lr[1]) {
+        console.log(`same thread count: launchready/wrk ${(lr[0].rps / wk[0].rps).toFixed(2)} (1) and ${(lr[1].rps / wk[1].rps).toFixed(2)} (2); best vs best ${(bestOf(lr) / bestOf(wk)).toFixed(2)}; launchready/autocannon best vs best ${bestOf(ac) ? (bestOf(lr) / bestOf(ac)).toFixed(2) : '–'}`);
+      }
 
       const lr4 = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'closed', vus: 4 }, durationMs: SECONDS * 1000, warmupMs: 200, workers: 1 });
       const wk4 = await wrk(nginx.url, 1, 4);
-      table('2. Latency agreement at a moderate load (4 connections)', [['wrk', wk4], ['launchready', lr4]], wk4);
+      table('2. Latency agreement at a moderate load (4 connections, one thread each)', [['wrk', wk4], ['launchready', lr4]], wk4);
+      if (wk4 && lr4) {
+        const agree = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Math.abs(a - b) <= Math.max(0.2, 0.1 * b) : false);
+        console.log(`p50 ${agree(lr4.p50, wk4.p50) ? 'agrees' : 'DISAGREES'}, p95 ${agree(lr4.p95, wk4.p95) ? 'agrees' : 'DISAGREES'} with wrk's (within 10% or 0.2 ms)`);
+      }
+
+      // 4. What the generator costs at a fixed rate (the open model must not burn a core waiting
+      // for the next slot: on a shared machine that CPU is the target's).
+      const fixedRate = 2000;
+      const fixedS = Math.max(SECONDS, 5);
+      const lrFixed = await launchready({ request: { method: 'GET', url: nginx.url }, model: { kind: 'open', rate: fixedRate }, durationMs: fixedS * 1000, warmupMs: 0, workers: 1 });
+      const acFixed = await autocannon(nginx.url, ['-c', '64', '-R', String(fixedRate), '-d', String(fixedS)]);
+      fixedRateRows = [[`autocannon -R ${fixedRate}`, acFixed], [`launchready (open model, ${fixedRate}/s, 1 worker)`, lrFixed]];
+      fixedRateTitle = `4. CPU the generator spends at a fixed ${fixedRate} req/s for ${fixedS} s against nginx (lower is better)`;
     }
     const slow = http.createServer((_q, res) => {
       const t0 = performance.now();
@@ -254,6 +309,7 @@ async function main(): Promise<void> {
     const ac50 = await autocannon(url, ['-c', '10', '-R', '20', '-d', String(SECONDS)]);
     slow.close();
     table('3. A server that always takes 50 ms, at 20 req/s (truth: p50 = min = 50 ms)', [['autocannon -R 20', ac50], ['launchready (open model)', lr50]]);
+    if (fixedRateRows) table(fixedRateTitle, fixedRateRows);
   } finally {
     nginx?.stop();
   }

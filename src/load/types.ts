@@ -33,7 +33,7 @@ export interface LoadOptions {
   caPem?: string;
   /** Per-request deadline (connect + headers + body). Default 10 s. */
   timeoutMs?: number;
-  /** Worker threads generating load. Default: 1 for light loads, every core for heavy ones. */
+  /** Worker threads generating load. Default: 1 for light loads, every core for heavy ones (one core fewer when the target is on loopback: it needs a core too). */
   workers?: number;
   /** Connections per worker (undici Pool size). Default 64 (open) or the worker's VUs (closed). */
   connections?: number;

@@ -10,8 +10,9 @@
  * passed in, so SNI, Host and certificate checks still follow the original name.
  *
  * Open model timing: request k has an intended start `startAt + offset + k * interval`. Its latency
- * is `completion - intended start`, so when the server stalls (or the pool is saturated), the
- * waiting time is measured instead of silently delaying the schedule (no coordinated omission).
+ * is `completion - intended start` (or `completion - actual send` when it left up to LEAD_MS
+ * early), so when the server stalls (or the pool is saturated), the waiting time is measured
+ * instead of silently delaying the schedule (no coordinated omission).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -20,14 +21,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Client, Dispatcher, buildConnector } from 'undici';
 import { compileTemplate, isStatic, renderTemplate } from './template.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
-import { H1Connection, H1Pool, type H1Handler } from './h1.js';
+import { H1Connection, H1Pool, type H1Handler, type SocketFactory } from './h1.js';
 import type { MainMessage, WorkerJob, WorkerMessage, WorkerTally } from './types.js';
 
 /** Status class keys, built once instead of per response. */
 const STATUS_CLASS = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** High-resolution epoch milliseconds, comparable across threads. */
-const clock = (): number => performance.timeOrigin + performance.now();
+const TIME_ORIGIN = performance.timeOrigin; // fixed for the thread's life; the getter is not free per request
+const clock = (): number => TIME_ORIGIN + performance.now();
 
 function connector(job: WorkerJob): buildConnector.connector {
   const { host, port } = job.connect;
@@ -107,12 +109,12 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
   // read. The parser copies what it keeps, and reads are handled synchronously, so one buffer
   // serves every socket of this thread.
   const readBuffer = Buffer.allocUnsafe(64 * 1024);
-  const openSocket = (onData: (chunk: Buffer) => void): net.Socket => {
+  const openSocket: SocketFactory = (onData) => {
     const { host, port } = job.connect;
     let sock: net.Socket;
     if (job.tls) {
       sock = tls.connect({ host, port, servername: job.tls.servername, ca: job.tls.caPem ? [...tls.rootCertificates, job.tls.caPem] : undefined, ALPNProtocols: ['http/1.1'] });
-      sock.on('data', onData);
+      sock.on('data', (d: Buffer) => onData(d, d.length));
     } else {
       sock = net.connect({
         host,
@@ -120,7 +122,7 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
         onread: {
           buffer: readBuffer,
           callback: (n: number, buf: Buffer) => {
-            onData(buf.subarray(0, n));
+            onData(buf, n);
             return true;
           },
         },
@@ -170,13 +172,14 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
   };
 
   /**
-   * Sends one request; `origin` is the time latency counts from (intended start in the open
-   * model, actual send in the closed one). Calls `after` when it completes, with whether it got
-   * a response.
+   * Sends one request; `origin` is the time latency counts from (in the open model the intended
+   * start, or the actual send when that is earlier; the actual send in the closed one) and `slot`
+   * the intended start (warm-up or measured). Calls `after` when it completes, with whether it
+   * got a response.
    */
-  const send = (origin: number, vu: number, after: (responded: boolean) => void, via?: Dispatcher | H1Connection): void => {
+  const send = (origin: number, vu: number, after: (responded: boolean) => void, via?: Dispatcher | H1Connection, slot = origin): void => {
     const n = seq++ * job.count + job.index;
-    const measured = origin >= measureFrom;
+    const measured = slot >= measureFrom;
     if (measured) sentMeasured++;
     let status = 0;
     let bytes = 0;
@@ -225,7 +228,8 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
       };
       try {
         const data = staticRequest ?? buildRequest(staticPath ?? renderTemplate(pathParts, { seq: n, vu }), bodyParts ? (staticBody ?? renderTemplate(bodyParts, { seq: n, vu })) : undefined);
-        if (via instanceof H1Connection) via.request(data, isHead, h, clock(), idempotent);
+        // A virtual user's connection (closed model): `origin` is the send time, just read.
+        if (via instanceof H1Connection) via.request(data, isHead, h, origin, idempotent);
         else h1Pool!.request(data, isHead, h, idempotent);
       } catch (err) {
         settle(err as Error);
@@ -289,19 +293,44 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
   };
 
   // ---------------------------------------------------------------- open model
+  /**
+   * Timers fire up to ~1 ms late (libuv keeps time in whole milliseconds), and a request that
+   * leaves late has that lateness added to its latency (latency counts from the intended start,
+   * so a late send is never hidden, but it is the generator's delay, not the target's). Spinning
+   * through setImmediate until the exact moment is precise but, at high rates, never ends (we
+   * measured one core per worker busy at 1,000 req/s, taken from a target on the same machine).
+   * So a request may leave up to LEAD_MS before its slot, and its latency then counts from the
+   * moment it actually left: the worker sleeps with a timer aimed LEAD_MS early, and each
+   * completion also sends what has come due. A request that still leaves late (a busy machine)
+   * counts from its slot, as before. The arrival rate is unchanged; arrivals are bunched by at
+   * most LEAD_MS, as with wrk2's millisecond timers.
+   */
+  const LEAD_MS = 2;
   const runOpen = (rate: number, offsetMs: number) => {
     const interval = 1000 / rate;
     let k = 0;
-    const tick = () => {
-      if (stopped) return drain();
-      const now = clock();
+    let nextDue = startAt + offsetMs;
+    let over = false;
+    /** Sends every request whose slot is within LEAD_MS of `now`; false once scheduling is over. */
+    const pump = (now: number): boolean => {
+      if (over) return false;
+      if (stopped) {
+        over = true;
+        drain();
+        return false;
+      }
       for (;;) {
         const due = startAt + offsetMs + k * interval;
         if (due >= endAt || countReached()) {
           if (countReached()) stopReason = 'count';
-          return drain();
+          over = true;
+          drain();
+          return false;
         }
-        if (due > now) break;
+        if (due > now + LEAD_MS) {
+          nextDue = due;
+          return true;
+        }
         k++;
         if (inFlight >= job.maxInFlight) {
           // The target holds more requests than we allow outstanding: k6's "dropped iteration".
@@ -312,13 +341,17 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
           }
           continue;
         }
-        send(due, job.index, () => {});
+        send(Math.min(due, now), job.index, afterResponse, undefined, due);
       }
-      const wait = startAt + offsetMs + k * interval - clock();
-      // Sleep with a timer, then spin through setImmediate for the last millisecond: timers fire up
-      // to ~1 ms late, which would otherwise be added to every latency we report.
-      if (wait > 2) setTimeout(tick, wait - 1.5);
-      else setImmediate(tick);
+    };
+    const afterResponse = () => {
+      if (over) return;
+      const now = clock();
+      if (now + LEAD_MS >= nextDue) pump(now);
+    };
+    const tick = () => {
+      if (!pump(clock())) return;
+      setTimeout(tick, Math.max(1, nextDue - LEAD_MS - clock()));
     };
     tick();
   };

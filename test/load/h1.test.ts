@@ -86,6 +86,51 @@ describe('H1Connection', () => {
     conn.close();
   });
 
+  it('reads framing fields in any case from the bytes and ignores look-alike fields', async () => {
+    let sockets = 0;
+    const answers: Record<string, string> = {
+      // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3); names and values in any case.
+      '/te': 'HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 5\r\ntransfer-ENCODING:  Chunked \r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      // An HTTP/1.0 answer that asks to keep the connection stays open.
+      '/ka10': 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length:2\r\n\r\nok',
+      // Fields that only look like framing: longer names, a colon inside a value.
+      '/lookalike': 'HTTP/1.1 200 OK\r\nX-Connection: close\r\nX-Note: Content-Length: 999\r\nContent-Length: 4\r\n\r\nfour',
+    };
+    const port = await rawServer((s) => {
+      sockets++;
+      s.on('data', (d) => {
+        const path = d.toString().split(' ')[1]!;
+        if (path === '/badlength') s.end('HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\nto the close');
+        else s.write(answers[path]!);
+      });
+    });
+    const conn = new H1Connection((onData) => net.connect(port, '127.0.0.1').on('data', onData));
+    expect(await exchange(conn, get('/te'))).toEqual({ status: 200, bytes: 3 });
+    expect(await exchange(conn, get('/ka10'))).toEqual({ status: 200, bytes: 2 });
+    expect(await exchange(conn, get('/lookalike'))).toEqual({ status: 200, bytes: 4 });
+    expect(sockets).toBe(1);
+    // A Content-Length that is not a number: the body runs until the server closes.
+    expect(await exchange(conn, get('/badlength'))).toEqual({ status: 200, bytes: 'to the close'.length });
+    conn.close();
+  });
+
+  it('reads from a reused buffer without mistaking its stale bytes for data (the worker\'s onread path)', async () => {
+    // The worker reads every socket into one buffer, so bytes past what a read filled are left
+    // over from earlier reads. Fill it with complete-looking answers, then send one in pieces.
+    const shared = Buffer.alloc(4096, 'HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n\n');
+    const port = await rawServer((s) => {
+      s.once('data', async () => {
+        for (const piece of ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Pad: 1', '\r\n\r\n1', '0\r\n0123456789abcdef\r', '\n0\r\n\r\n']) {
+          s.write(piece);
+          await new Promise((r) => setTimeout(r, 30));
+        }
+      });
+    });
+    const conn = new H1Connection((onData) => net.connect({ host: '127.0.0.1', port, onread: { buffer: shared, callback: (n: number, buf: Buffer) => (onData(buf, n), true) } }));
+    expect(await exchange(conn, get('/'))).toEqual({ status: 200, bytes: 16 });
+    conn.close();
+  });
+
   it('resends once when a reused keep-alive connection was closed by the server before answering', async () => {
     let sockets = 0;
     const port = await rawServer((s) => {
