@@ -60,7 +60,13 @@ async function connection() {
 }
 // A write sent without waiting (m.async) that fails is reported by the next call that waits.
 let pendingError = null;
-port.on('message', async (m) => {
+// One message at a time, in arrival order: pg deprecates (and pg 9 refuses) a query issued while
+// another is running on the same client, which un-awaited writes would otherwise do.
+let chain = Promise.resolve();
+port.on('message', (m) => {
+  chain = chain.then(() => handle(m));
+});
+async function handle(m) {
   if (m.async) {
     try {
       const c = await connection();
@@ -92,7 +98,7 @@ port.on('message', async (m) => {
   port.postMessage(out);
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
-});
+}
 `;
 
 export interface SyncResult<R> {

@@ -71,6 +71,25 @@ describe('dashboard (in-process)', () => {
     expect(pub.body).toContain('Home &#60;page&#62;'); // escaped
   });
 
+  it('the public status page judges every check, not only the first page, and lists the failing ones first', async () => {
+    const checks = Array.from({ length: 150 }, (_, i) => ({ id: `c${String(i).padStart(3, '0')}`, kind: 'http' as const, url: `${target.url}/` }));
+    const m = config({ monitor: { checks } }).monitor!;
+    const store = new SqliteStore(':memory:');
+    let t = T0;
+    for (const c of checks) store.recordRun({ checkId: c.id, at: T0, ok: c.id !== 'c140', durationMs: 5, conditions: [] });
+    const app = createDashboard({ config: m, store, token: TOKEN, now: () => t });
+    const first = await app.inject('/status');
+    expect(first.body).toContain('1 service(s) degraded');
+    expect(first.body).toMatch(/<table><tr><td>c140<\/td><td class="down">down/);
+    expect(first.body).toContain('and 50 more service(s), none of them down');
+    // Served from the last rendering for a few seconds (public and polled), then judged again.
+    store.recordRun({ checkId: 'c140', at: T0 + MIN, ok: true, durationMs: 5, conditions: [] });
+    t += 1_000;
+    expect((await app.inject('/status')).body).toContain('1 service(s) degraded');
+    t += 5_000;
+    expect((await app.inject('/status')).body).toContain('All systems operational');
+  });
+
   it('shows the down check and acknowledges only with the CSRF token', async () => {
     const { m, store } = await scenario();
     const app = createDashboard({ config: m, store, token: TOKEN, now: () => T0 });
