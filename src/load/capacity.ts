@@ -12,8 +12,7 @@ import type { LaunchreadyConfig } from '../config/schema.js';
 import type { Net } from '../net/types.js';
 import type { PerfSkip } from '../audits/perf/artifact.js';
 import { budgetFindings } from '../audits/perf/budgets.js';
-import { runLoad } from './engine.js';
-import { isSkip, prepareRoute } from './command.js';
+import { isSkip, loadRoute, prepareRoute } from './command.js';
 import { parseDuration } from './duration.js';
 import { loadScope, perfConfig, perfSettings, resolveRoutes } from './routes.js';
 import type { LoadProgress, LoadResult } from './types.js';
@@ -141,17 +140,7 @@ export async function runCapacity(config: LaunchreadyConfig, net: Net, o: Capaci
         stoppedBy = 'timeCap';
         break;
       }
-      const load = await runLoad({
-        request: { method: r.method, url: r.url, headers: p.headers, body: r.body },
-        model: { kind: 'open', rate },
-        durationMs: stepMs,
-        warmupMs: s.warmupMs,
-        connect: p.connect,
-        caPem: net.options.extraCaPem,
-        timeoutMs: s.timeoutMs,
-        signal: o.signal,
-        onProgress: o.onProgress ? (pr) => o.onProgress!(r.name, pr) : undefined,
-      });
+      const load = await loadRoute(r, p, config, net, o, { kind: 'open', rate }, stepMs);
       if (load.stopped === 'aborted') {
         stoppedBy = 'aborted';
         break;

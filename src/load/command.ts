@@ -13,7 +13,7 @@ import blockingSideEffect, { judgeSideEffect } from '../audits/perf/blocking-sid
 import { runLoad } from './engine.js';
 import { probeSideEffects } from './side-effects.js';
 import { loadScope, perfConfig, perfSettings, resolveRoutes, resolveTarget, wouldSend, type ResolvedRoute } from './routes.js';
-import type { LoadModel, LoadProgress } from './types.js';
+import type { LoadModel, LoadProgress, LoadResult } from './types.js';
 import { isArtifactError, type ArtifactError } from '../core/audit.js';
 import type { ProfileSample, QueryProfileArtifact } from '../db/types.js';
 import { profileRoutes } from '../gather/query-profile.js';
@@ -96,6 +96,26 @@ export function isSkip(p: PreparedRoute | PerfSkip): p is PerfSkip {
   return 'code' in p;
 }
 
+/**
+ * One load run of a prepared route with the perf settings (warm-up, timeout), its connect target
+ * and auth headers, the extra CA and progress under the route's name: `perf` and each step of
+ * `perf --capacity`.
+ */
+export function loadRoute(r: ResolvedRoute, p: PreparedRoute, config: LaunchreadyConfig, net: Net, o: Pick<RouteLoadOptions, 'signal' | 'onProgress'>, model: LoadModel, durationMs: number): Promise<LoadResult> {
+  const s = perfSettings(config);
+  return runLoad({
+    request: { method: r.method, url: r.url, headers: p.headers, body: r.body },
+    model,
+    durationMs,
+    warmupMs: s.warmupMs,
+    connect: p.connect,
+    caPem: net.options.extraCaPem,
+    timeoutMs: s.timeoutMs,
+    signal: o.signal,
+    onProgress: o.onProgress ? (pr) => o.onProgress!(r.name, pr) : undefined,
+  });
+}
+
 export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: RouteLoadOptions = {}): Promise<PerfArtifact> {
   const s = perfSettings(config);
   const routes = resolveRoutes(config, o.routes);
@@ -114,17 +134,7 @@ export async function runRouteLoads(config: LaunchreadyConfig, net: Net, o: Rout
     }
     const model: LoadModel = s.model === 'closed' ? { kind: 'closed', vus: o.vus ?? s.vus, thinkMs: s.thinkMs } : { kind: 'open', rate: r.rate };
     try {
-      const load = await runLoad({
-        request: { method: r.method, url: r.url, headers: p.headers, body: r.body },
-        model,
-        durationMs: r.durationMs,
-        warmupMs: s.warmupMs,
-        connect: p.connect,
-        caPem: net.options.extraCaPem,
-        timeoutMs: s.timeoutMs,
-        signal: o.signal,
-        onProgress: o.onProgress ? (pr) => o.onProgress!(r.name, pr) : undefined,
-      });
+      const load = await loadRoute(r, p, config, net, o, model, r.durationMs);
       out.runs.push({ name: r.name, method: r.method, url: r.url, kind: r.kind, critical: r.critical, thresholds: r.thresholds, load });
     } catch (err) {
       out.skipped.push({ name: r.name, url: r.url, code: 'BAD_ROUTE', reason: (err as Error).message });

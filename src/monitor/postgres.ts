@@ -7,11 +7,11 @@
  * change and its outbox rows commit together, with nothing else interleaving on this connection.
  * `?schema=name` in the URL puts the tables in that schema (created if missing); default `public`.
  */
-import { BUCKET_MS, type SeriesRow, type CheckState, type MonitorStore, type OutboxItem, type RetentionDays, type Rollup, type RollupBucket, type TrailEntry } from './store.js';
+import { type SeriesRow, type CheckState, type MonitorStore, type OutboxItem, type RetentionDays, type Rollup, type RollupBucket, type TrailEntry } from './store.js';
 import { PgStoreError, SyncPg, type SyncResult } from './pg-sync.js';
 import { maskUrl } from './mask.js';
 import type { CheckRun, Incident, IncidentState, MessageKind } from './types.js';
-import { toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
+import { runRow, toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
 
 export { PgStoreError } from './pg-sync.js';
 
@@ -130,9 +130,7 @@ export class PgStore implements MonitorStore {
 
   recordRun(run: CheckRun): void {
     const cid = this.cid(run.checkId);
-    const ms = Math.round(run.durationMs);
-    const detail = run.ok ? null : JSON.stringify({ conditions: run.conditions.filter((c) => !c.success).map((c) => c.display), error: run.error, context: run.context });
-    const starts = (['minute', 'hour', 'day'] as RollupBucket[]).map((b) => Math.floor(run.at / BUCKET_MS[b]) * BUCKET_MS[b]);
+    const { ms, detail, starts } = runRow(run);
     // One statement (atomic), queued without waiting: a passing run then costs the monitor's
     // event loop no database round trip at all (see getCheckState's cache).
     this.db.send(

@@ -2,8 +2,8 @@
  * Row shapes of the incidents and outbox tables and their mapping to the store's types, shared by
  * the SQLite and PostgreSQL stores (same schema, same column names).
  */
-import type { Incident, IncidentState, MessageKind } from './types.js';
-import type { OutboxItem } from './store.js';
+import type { CheckRun, Incident, IncidentState, MessageKind } from './types.js';
+import { BUCKET_MS, type OutboxItem, type RollupBucket } from './store.js';
 
 export interface IncidentRow {
   id: number; check_id: string; state: IncidentState; opened_at: number; acked_at: number | null; acked_by: string | null;
@@ -27,4 +27,18 @@ export function toOutbox(r: OutboxRow): OutboxItem {
   if (r.last_error !== null) o.lastError = r.last_error;
   if (r.delivered_at !== null) o.deliveredAt = r.delivered_at;
   return o;
+}
+
+export const ROLLUP_BUCKETS: readonly RollupBucket[] = ['minute', 'hour', 'day'];
+
+/**
+ * What both stores write for one run: whole milliseconds, the failure detail (failed conditions,
+ * error, context; null for a passing run) and the start of its minute, hour and day rollups.
+ */
+export function runRow(run: CheckRun): { ms: number; detail: string | null; starts: number[] } {
+  return {
+    ms: Math.round(run.durationMs),
+    detail: run.ok ? null : JSON.stringify({ conditions: run.conditions.filter((c) => !c.success).map((c) => c.display), error: run.error, context: run.context }),
+    starts: ROLLUP_BUCKETS.map((b) => Math.floor(run.at / BUCKET_MS[b]) * BUCKET_MS[b]),
+  };
 }

@@ -9,9 +9,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BUCKET_MS, type SeriesRow, type CheckState, type MonitorStore, type OutboxItem, type RetentionDays, type Rollup, type RollupBucket, type TrailEntry } from './store.js';
+import { type SeriesRow, type CheckState, type MonitorStore, type OutboxItem, type RetentionDays, type Rollup, type RollupBucket, type TrailEntry } from './store.js';
 import type { CheckRun, Incident, IncidentState, MessageKind } from './types.js';
-import { toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
+import { ROLLUP_BUCKETS, runRow, toIncident, toOutbox, type IncidentRow, type OutboxRow } from './rows.js';
 
 const DAY = 86_400_000;
 
@@ -92,8 +92,7 @@ export class SqliteStore implements MonitorStore {
 
   recordRun(run: CheckRun): void {
     const cid = this.cid(run.checkId);
-    const ms = Math.round(run.durationMs);
-    const detail = run.ok ? null : JSON.stringify({ conditions: run.conditions.filter((c) => !c.success).map((c) => c.display), error: run.error, context: run.context });
+    const { ms, detail, starts } = runRow(run);
     const up = this.st(
       `INSERT INTO rollups (cid, bucket, start, total, ok, sum_ms, max_ms) VALUES (?, ?, ?, 1, ?, ?, ?)
        ON CONFLICT (cid, bucket, start) DO UPDATE SET total = total + 1, ok = ok + excluded.ok,
@@ -101,9 +100,7 @@ export class SqliteStore implements MonitorStore {
     );
     const write = () => {
       this.st('INSERT OR REPLACE INTO results (cid, at, ok, ms, detail) VALUES (?, ?, ?, ?, ?)').run(cid, run.at, run.ok ? 1 : 0, ms, detail);
-      for (const b of ['minute', 'hour', 'day'] as RollupBucket[]) {
-        up.run(cid, b, Math.floor(run.at / BUCKET_MS[b]) * BUCKET_MS[b], run.ok ? 1 : 0, ms, ms);
-      }
+      ROLLUP_BUCKETS.forEach((b, i) => up.run(cid, b, starts[i], run.ok ? 1 : 0, ms, ms));
     };
     // Inside the alerter's transaction the write is already atomic: no savepoint per run.
     if (this.db.inTransaction) write();

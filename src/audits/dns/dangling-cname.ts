@@ -42,19 +42,27 @@ export function danglingFinding(d: DnsNameInfo, table: readonly TakeoverProvider
   const rcode = d.a.rcode === 'NXDOMAIN' || d.aaaa.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : null;
   if (!rcode) return null;
   const provider = chainProvider(d, table);
-  return {
-    rule: 'dns/dangling-cname',
-    target: d.name,
-    ...severityOf(provider),
-    evidence: {
-      cnameChain: d.cnameChain.map((h) => `${h.from} -> ${h.to}`),
-      danglingTarget: d.finalName,
+  return finding(
+    d,
+    provider,
+    {
       rcode,
       ...(provider
         ? { provider: provider.provider, takeover: provider.status, notFoundSignature: provider.nxdomain ? 'NXDOMAIN' : (provider.body[0] ?? 'NXDOMAIN'), source: provider.source }
         : {}),
     },
-    remediation: `Delete the CNAME of ${d.name} (it points at ${d.finalName}, which does not exist)${provider ? `, or re-create the resource at ${provider.provider} before anyone else claims it` : ''}.`,
+    `Delete the CNAME of ${d.name} (it points at ${d.finalName}, which does not exist)${provider ? `, or re-create the resource at ${provider.provider} before anyone else claims it` : ''}.`,
+  );
+}
+
+/** Both forms of the finding: the chain and its end first, then what shows it is claimable. */
+function finding(d: DnsNameInfo, provider: TakeoverProvider | undefined, evidence: Record<string, unknown>, remediation: string): FindingDraft {
+  return {
+    rule: 'dns/dangling-cname',
+    target: d.name,
+    ...severityOf(provider),
+    evidence: { cnameChain: d.cnameChain.map((h) => `${h.from} -> ${h.to}`), danglingTarget: d.finalName, ...evidence },
+    remediation,
   };
 }
 
@@ -79,22 +87,12 @@ export function unclaimedFinding(d: DnsNameInfo, probe: EdgeProbe | undefined, t
     if (x.status <= 0 || hostOf(x.finalUrl) !== d.name) continue;
     const signature = matchNotFoundPage(provider, x.status, x.body);
     if (!signature) continue;
-    return {
-      rule: 'dns/dangling-cname',
-      target: d.name,
-      ...severityOf(provider),
-      evidence: {
-        cnameChain: d.cnameChain.map((h) => `${h.from} -> ${h.to}`),
-        danglingTarget: d.finalName,
-        provider: provider.provider,
-        takeover: provider.status,
-        url: x.finalUrl,
-        status: x.status,
-        notFoundSignature: signature,
-        source: provider.source,
-      },
-      remediation: `Delete the CNAME of ${d.name} (${provider.provider} answers it with its "not claimed" page), or claim ${d.finalName} at ${provider.provider} under your account before anyone else does.`,
-    };
+    return finding(
+      d,
+      provider,
+      { provider: provider.provider, takeover: provider.status, url: x.finalUrl, status: x.status, notFoundSignature: signature, source: provider.source },
+      `Delete the CNAME of ${d.name} (${provider.provider} answers it with its "not claimed" page), or claim ${d.finalName} at ${provider.provider} under your account before anyone else does.`,
+    );
   }
   return null;
 }
