@@ -110,3 +110,19 @@ describe('perf --capacity (CLI)', () => {
     expect((chart.slice(0, chart.indexOf('</svg>')).match(/<circle /g) ?? []).length).toBe(3); // 30, 60, 90
   });
 });
+
+describe('perf (CLI): the safety caps', () => {
+  it('says when --rate or --duration is above perf.maxRate / perf.maxDuration, and runs at the cap', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lr-perf-caps-'));
+    writeFileSync(join(dir, 'launchready.config.json'), JSON.stringify({ routes: [{ name: 'fast', url: `${base}/api/fast` }], perf: { warmup: '0ms', maxRate: 40, maxDuration: '1s' } }));
+    const r = await cli(['perf', '--rate', '400', '--duration', '20s', '--quiet', '--no-history', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toContain('--rate 400/s is above perf.maxRate: running at 40/s (raise perf.maxRate in launchready.config.json; at most 20000)');
+    expect(r.stderr).toContain('--duration 20s is above perf.maxDuration: running 1 s per route (raise perf.maxDuration in launchready.config.json)');
+    const load = (JSON.parse(r.stdout) as { metrics: Record<string, { count: number }> }).metrics['perf.fast']!;
+    expect(load.count).toBeGreaterThanOrEqual(36);
+    expect(load.count).toBeLessThanOrEqual(41);
+    // Within the caps: nothing to say.
+    const quiet = await cli(['perf', '--rate', '20', '--duration', '500ms', '--quiet', '--no-history'], { cwd: dir });
+    expect(quiet.stderr).not.toMatch(/above perf\./);
+  });
+});

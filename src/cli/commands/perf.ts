@@ -27,9 +27,10 @@ import type { Finding, Report } from '../../core/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { comparePerf, formatBaselineTable, parseTolerance, perfPoints, type RoutePerfPoint } from '../../load/baseline.js';
 import { formatCapacity, runCapacity } from '../../load/capacity.js';
-import { perfConfig } from '../../load/routes.js';
+import { perfConfig, perfSettings } from '../../load/routes.js';
+import { HARD_CAPS } from '../../load/engine.js';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 
 export interface PerfOptions extends CommonOptions {
   method?: string;
@@ -228,6 +229,12 @@ export async function perfCommand(ctx: CliContext, args: string[], o: PerfOption
       const rate = num('rate', o.rate);
       const vus = num('vus', o.vus);
       const duration = durationMs(o.duration);
+      // The caps are safety limits (a typo must not become a denial of service): say when they
+      // bind instead of silently running a smaller test than asked for.
+      const caps = perfSettings(loaded.config);
+      const where = adHoc || !loaded.path ? 'in a config file (launchready init)' : `in ${relative(ctx.cwd, loaded.path)}`;
+      if (rate && rate > caps.maxRate) ctx.stderr.write(`--rate ${rate}/s is above perf.maxRate: running at ${caps.maxRate}/s (raise perf.maxRate ${where}; at most ${HARD_CAPS.maxRate})\n`);
+      if (duration && duration > caps.maxDurationMs) ctx.stderr.write(`--duration ${o.duration} is above perf.maxDuration: running ${caps.maxDurationMs / 1000} s per route (raise perf.maxDuration ${where})\n`);
       const out = await perfCommandCore(loaded.config, net, {
         ...(adHoc ? {} : args.length ? { routes: args } : {}),
         ...(rate ? { rate } : {}),
