@@ -9,11 +9,14 @@ import type { CliContext } from './context.js';
 import { processContext } from './context.js';
 import { LaunchreadyError, UsageError, AbortedError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { auditCommand, configFrom, type AuditOptions } from './commands/audit.js';
-import { reportCommand } from './commands/report.js';
-import { historyCommand } from './commands/history.js';
-import { initCommand } from './commands/init.js';
-import { tlsOnlyTargets } from './commands/topic.js';
+import type { AuditOptions } from './commands/audit.js';
+
+/**
+ * Command modules load when their command runs, so `--help`, `--version` and a mistyped command
+ * answer without loading every audit family and its dependencies (WASM parsers, database drivers,
+ * the browser driver).
+ */
+const audit = () => import('./commands/audit.js');
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -47,15 +50,16 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--baseline <report.json>', 'compare with a saved JSON report: new, fixed, unchanged, metric deltas')
     .option('--no-history', 'do not record this run in .launchready/history.db')
     .option('--active', 'allow active probes (bursts, load) against non-loopback hosts (same as active: true)')
-    .action(async (opts: AuditOptions) => setExit(await auditCommand(ctx, { opts, recordHistory: true })));
+    .action(async (opts: AuditOptions) => setExit(await (await audit()).auditCommand(ctx, { opts, recordHistory: true })));
 
   common(program.command('dns <domain>'))
     .description('DNS checks of a domain, its www and subdomains')
     .option('--subdomains <list>', 'app,api,admin or full names')
     .option('--staging <list>', 'hosts/patterns production must never point to')
-    .action(async (domain: string, opts: AuditOptions & { subdomains?: string; staging?: string }) =>
-      setExit(await auditCommand(ctx, { opts, only: ['dns'], config: configFrom({ domains: domainsArg(domain, opts) }) })),
-    );
+    .action(async (domain: string, opts: AuditOptions & { subdomains?: string; staging?: string }) => {
+      const { auditCommand, configFrom } = await audit();
+      setExit(await auditCommand(ctx, { opts, only: ['dns'], config: configFrom({ domains: domainsArg(domain, opts) }) }));
+    });
 
   common(program.command('edge <url>'))
     .description('redirects, HTTPS, HSTS and edge of a site')
@@ -64,6 +68,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .action(async (url: string, opts: AuditOptions & { subdomains?: string; staging?: string }) => {
       const u = parseUrlArg(url);
       const apex = getDomain(u.hostname) ?? u.hostname;
+      const { auditCommand, configFrom } = await audit();
       setExit(
         await auditCommand(ctx, { opts, only: ['dns', 'edge', 'tls', 'headers'], config: configFrom({ domains: { ...domainsArg(apex, opts), canonical: u.origin } }) }),
       );
@@ -73,6 +78,8 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .description('certificate and handshake of one host')
     .action(async (hostPort: string, opts: AuditOptions) => {
       const { host, port } = parseHostPort(hostPort);
+      const { auditCommand, configFrom } = await audit();
+      const { tlsOnlyTargets } = await import('./commands/topic.js');
       const config = configFrom({ domains: { apex: host } });
       const connectTo = port === 443 ? opts.connectTo : [...(opts.connectTo ?? []), `${host}:443:${host}:${port}`];
       setExit(await auditCommand(ctx, { opts: { ...opts, ...(connectTo ? { connectTo } : {}) }, only: ['tls'], config, gatherers: [tlsOnlyTargets(host)] }));
@@ -93,14 +100,16 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       }
       const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
       const email = { domain, dkimSelectors: split(opts.dkimSelector), providers: split(opts.provider) };
+      const { auditCommand, configFrom } = await audit();
       setExit(await auditCommand(ctx, { opts, only: ['email'], config: configFrom({ email }) }));
     });
 
   common(program.command('migrations [dir]'))
     .description('lint SQL migrations for unsafe operations (default: migrations/, prisma/migrations, db/migrate...)')
-    .action(async (dir: string | undefined, opts: AuditOptions) =>
-      setExit(await auditCommand(ctx, { opts, only: ['migrations'], config: configFrom(dir ? { database: { migrations: dir } } : {}) })),
-    );
+    .action(async (dir: string | undefined, opts: AuditOptions) => {
+      const { auditCommand, configFrom } = await audit();
+      setExit(await auditCommand(ctx, { opts, only: ['migrations'], config: configFrom(dir ? { database: { migrations: dir } } : {}) }));
+    });
 
   common(program.command('db <database-url|explain> [url]'))
     .description('least privilege, missing/unused/duplicate/invalid indexes, seq-scan hotspots, slow statements, wraparound (PostgreSQL or MySQL/MariaDB); `db explain <url>` plans statements with index hints')
@@ -114,6 +123,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
         setExit(await dbExplainCommand(ctx, url, opts));
         return;
       }
+      const { auditCommand, configFrom } = await audit();
       setExit(await auditCommand(ctx, { opts, only: ['db'], config: configFrom({ database: { url: first } }) }));
     });
 
@@ -256,7 +266,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 
   common(program.command('report <saved.json>'))
     .description('re-render a saved JSON report in other formats')
-    .action(async (file: string, opts: AuditOptions) => setExit(await reportCommand(ctx, file, opts)));
+    .action(async (file: string, opts: AuditOptions) => setExit(await (await import('./commands/report.js')).reportCommand(ctx, file, opts)));
 
   program
     .command('history')
@@ -264,7 +274,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('-c, --config <file>', 'config file whose runs to list (default: all)')
     .option('--json', 'machine-readable output')
     .option('--limit <n>', 'at most this many runs', '20')
-    .action(async (opts: { config?: string; json?: boolean; limit: string }) => setExit(await historyCommand(ctx, opts)));
+    .action(async (opts: { config?: string; json?: boolean; limit: string }) => setExit(await (await import('./commands/history.js')).historyCommand(ctx, opts)));
 
   program
     .command('init [url]')
@@ -274,7 +284,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--resolver <host:port>', 'DNS server for probing', collect)
     .option('--connect-to <HOST:PORT:ADDR:PORT>', 'connect-to rule for probing', collect)
     .option('--ca <file>', 'extra trusted root certificates (PEM)')
-    .action(async (url: string | undefined, opts) => setExit(await initCommand(ctx, url, opts)));
+    .action(async (url: string | undefined, opts) => setExit(await (await import('./commands/init.js')).initCommand(ctx, url, opts)));
 
   program
     .command('demo')
