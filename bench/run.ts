@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts') && (only.length === 0 || only.some((o) => f.includes(o))));
+/** Helpers the benchmarks start as child processes, not benchmarks of their own. */
+const HELPERS = new Set(['run.ts', 'load-run.ts']);
+const files = readdirSync(here).filter((f) => f.endsWith('.ts') && !HELPERS.has(f) && !f.endsWith('.test.ts') && (only.length === 0 || only.some((o) => f.includes(o))));
 let failed = 0;
 for (const f of files.sort()) {
   console.log(`\n=== bench/${f}`);
