@@ -368,6 +368,10 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
       if (useH1) vuConns.push((client = new H1Connection(openSocket)));
       else vuClients.push((client = new undici!.Client(job.origin, clientOptions)));
       const loop = () => {
+        // The start timer can fire a fraction of a millisecond early (libuv keeps whole
+        // milliseconds): wait for the start itself, or the first request would fall before the
+        // measured window and the server would get one request more than maxRequests.
+        if (clock() < startAt) return void setImmediate(loop);
         if (stopped || clock() >= endAt) return vuDone();
         if (countReached()) {
           stopReason = 'count';
