@@ -129,6 +129,23 @@ describe('failures, bounds and stopping', () => {
     expect(r.errors).toBe(10);
   });
 
+  it('a closed-model run bounded by maxRequests sends exactly that many, run after run', { timeout: 60_000 }, async () => {
+    // Node timers fire up to ~1.5 ms early; a virtual user that started before the measured window
+    // sent a request that was neither counted nor bounded (about one run in twenty did, before).
+    let seen = 0;
+    const base = await serve((_q, res) => {
+      seen++;
+      res.end('ok');
+    });
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      seen = 0;
+      const r = await runLoad({ request: { method: 'GET', url: `${base}/` }, model: { kind: 'closed', vus: 4 }, durationMs: 5_000, maxRequests: 8 });
+      if (r.count !== 8 || seen !== 8) mismatches.push(`run ${i}: counted ${r.count}, server saw ${seen}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('stops within a second of an abort and returns what was measured, with progress on the way', { retry: 2 }, async () => {
     const base = await serve(holdFor(5));
     const ac = new AbortController();
