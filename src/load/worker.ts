@@ -294,8 +294,8 @@ function run(job: WorkerJob, undici: typeof import('undici') | null): void {
 
   // ---------------------------------------------------------------- open model
   /**
-   * Timers fire up to ~1 ms late (libuv keeps time in whole milliseconds), and a request that
-   * leaves late has that lateness added to its latency (latency counts from the intended start,
+   * Timers fire up to ~1.5 ms off, early or late (libuv keeps time in whole milliseconds; early
+   * wake-ups just sleep again), and a request that leaves late has that lateness added to its latency (latency counts from the intended start,
    * so a late send is never hidden, but it is the generator's delay, not the target's). Spinning
    * through setImmediate until the exact moment is precise but, at high rates, never ends (we
    * measured one core per worker busy at 1,000 req/s, taken from a target on the same machine).
