@@ -114,6 +114,7 @@ export class Monitor {
       this.checks.set(c.id, c);
       this.queue.push(c.id, now + this.jitter(c));
     }
+    o.store.prepareChecks?.(o.config.checks.map((c) => c.id));
   }
 
   private interval(c: MonitorCheckConfig): number {

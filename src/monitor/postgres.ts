@@ -83,6 +83,8 @@ export class PgStore implements MonitorStore {
    * (re)acquired, and a rollback or a failed write clears it.
    */
   private states = new Map<string, CheckState>();
+  /** The whole check_state table is in `states` (read at the first miss): a miss is a check without a row. */
+  private statesLoaded = false;
   /**
    * The session runs with synchronous_commit off: a result, its rollups and the check's counters
    * commit without waiting for the WAL flush, and a database crash can lose only the last fraction
@@ -118,11 +120,35 @@ export class PgStore implements MonitorStore {
     }
   }
 
+  private cidsLoaded = false;
+
+  /** Creates the rows of every configured check in one statement and caches all ids. */
+  prepareChecks(checkIds: string[]): void {
+    if (checkIds.length === 0) return;
+    this.q('INSERT INTO checks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING', [checkIds]);
+    this.cids.clear();
+    this.cidsLoaded = false;
+    this.cid(checkIds[0]!); // reads them all
+  }
+
   private cid(checkId: string): number {
     let c = this.cids.get(checkId);
+    if (c === undefined && !this.cidsLoaded) {
+      // An id's cid never changes once assigned: read them all once (a monitor restarting with
+      // 10,000 checks would otherwise pay two round trips per check in its first round).
+      this.cidsLoaded = true;
+      for (const r of this.q<{ id: string; cid: number }>('SELECT id, cid FROM checks').rows) this.cids.set(r.id, r.cid);
+      c = this.cids.get(checkId);
+    }
     if (c === undefined) {
-      this.q('INSERT INTO checks (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [checkId]);
-      c = this.q<{ cid: number }>('SELECT cid FROM checks WHERE id = $1', [checkId]).rows[0]!.cid;
+      // A new check (or one another instance created since): one round trip either way. When
+      // another instance inserts the same id concurrently, the statement's snapshot may miss its
+      // row (ON CONFLICT waited for it): then read it with a fresh snapshot.
+      c =
+        this.q<{ cid: number }>(
+          'WITH ins AS (INSERT INTO checks (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING cid) SELECT cid FROM ins UNION ALL SELECT cid FROM checks WHERE id = $1',
+          [checkId],
+        ).rows[0]?.cid ?? this.q<{ cid: number }>('SELECT cid FROM checks WHERE id = $1', [checkId]).rows[0]!.cid;
       this.cids.set(checkId, c);
     }
     return c;
@@ -188,17 +214,28 @@ export class PgStore implements MonitorStore {
   }
 
   getCheckState(checkId: string): CheckState {
-    const hit = this.states.get(checkId);
-    if (hit) return { ...hit };
-    const s = this.readCheckState(checkId);
-    this.states.set(checkId, { ...s });
-    return s;
+    let hit = this.states.get(checkId);
+    if (!hit && !this.statesLoaded) {
+      // One read of every row instead of one round trip per check: a leader taking over (or
+      // starting) with 10,000 checks would otherwise block its first round on 10,000 queries.
+      // Exact because only the leader writes check_state (see `states`).
+      const rows = this.q<{ check_id: string; failures: number; successes: number; last_ok: boolean | null; last_at: number | null; incident_id: number | null }>('SELECT * FROM check_state').rows;
+      for (const r of rows) {
+        this.states.set(r.check_id, { checkId: r.check_id, consecutiveFailures: r.failures, consecutiveSuccesses: r.successes, lastOk: r.last_ok, lastAt: r.last_at, incidentId: r.incident_id });
+      }
+      this.statesLoaded = true;
+      hit = this.states.get(checkId);
+    }
+    if (!hit) {
+      hit = { checkId, consecutiveFailures: 0, consecutiveSuccesses: 0, lastOk: null, lastAt: null, incidentId: null };
+      this.states.set(checkId, hit);
+    }
+    return { ...hit };
   }
 
-  private readCheckState(checkId: string): CheckState {
-    const r = this.q<{ failures: number; successes: number; last_ok: boolean | null; last_at: number | null; incident_id: number | null }>('SELECT * FROM check_state WHERE check_id = $1', [checkId]).rows[0];
-    if (!r) return { checkId, consecutiveFailures: 0, consecutiveSuccesses: 0, lastOk: null, lastAt: null, incidentId: null };
-    return { checkId, consecutiveFailures: r.failures, consecutiveSuccesses: r.successes, lastOk: r.last_ok, lastAt: r.last_at, incidentId: r.incident_id };
+  private clearStates(): void {
+    this.states.clear();
+    this.statesLoaded = false;
   }
 
   putCheckState(s: CheckState): void {
@@ -354,7 +391,7 @@ export class PgStore implements MonitorStore {
 
   /** Forget cached check states (another instance may have written them: leadership changed). */
   invalidateCaches(): void {
-    this.states.clear();
+    this.clearStates();
   }
 
   /**
@@ -373,7 +410,10 @@ export class PgStore implements MonitorStore {
       if (out instanceof Promise) throw new TypeError('MonitorStore.transaction needs a synchronous function');
     } catch (e) {
       this.depth--;
-      this.states.clear();
+      this.clearStates();
+      // A check row inserted inside the rolled-back transaction is gone: forget cached ids too.
+      this.cids.clear();
+      this.cidsLoaded = false;
       try {
         this.q(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${sp}`);
       } catch {
@@ -393,7 +433,7 @@ export class PgStore implements MonitorStore {
     try {
       return this.db.query<R>(sql, args);
     } catch (e) {
-      this.states.clear();
+      this.clearStates();
       throw e;
     }
   }

@@ -252,7 +252,13 @@ export class SqliteStore implements MonitorStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.txn(fn) as T;
+    try {
+      return this.txn(fn) as T;
+    } catch (e) {
+      // A check row inserted inside the rolled-back transaction is gone: forget cached ids.
+      this.cids.clear();
+      throw e;
+    }
   }
 
   getMeta(key: string): string | null {

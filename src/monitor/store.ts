@@ -112,6 +112,8 @@ export interface MonitorStore {
   getMeta(key: string): string | null;
   /** Drop in-memory caches (PgStore: check states) when another instance may have written: called on becoming leader. */
   invalidateCaches?(): void;
+  /** Registers the configured checks in one go (optional: a store may create them on first use). */
+  prepareChecks?(checkIds: string[]): void;
   setMeta(key: string, value: string): void;
   /**
    * Shared checks (PostgreSQL, several instances): an instance that does not lead records its run

@@ -168,6 +168,18 @@ describe.each(backends)('$name (MonitorStore contract)', (b) => {
     expect(s.getMeta('k')).toBe('again');
   });
 
+  it('registers a check again when it was first seen inside a rolled-back transaction', () => {
+    const s = open();
+    expect(() =>
+      s.transaction(() => {
+        s.recordRun(run('fresh', T0));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    s.recordRun(run('fresh', T0 + 1));
+    expect(s.latestRuns(['fresh']).map((r) => r.at)).toEqual([T0 + 1]); // joined through the checks row
+  });
+
   it('reports the latest run per check and latency histograms', () => {
     const s = open();
     s.recordRun(run('b', T0, true, 80));
@@ -259,6 +271,38 @@ describe('PgStore queued writes and the check-state cache', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+  it('reads every check state at the first miss, registers configured checks in one go, and forgets both on rollback', () => {
+    const a = new PgStore(db.url);
+    try {
+      a.putCheckState({ checkId: 'known', consecutiveFailures: 2, consecutiveSuccesses: 0, lastOk: false, lastAt: T0, incidentId: null });
+      a.getMeta('flush');
+      const b = new PgStore(db.url);
+      try {
+        b.prepareChecks(['c1', 'c2', 'c3']);
+        expect(b.db.query<{ n: number }>('SELECT count(*)::int AS n FROM checks').rows[0]!.n).toBe(3);
+        // The first miss reads the whole table: both the stored row and "no row yet" are answered from it.
+        expect(b.getCheckState('known').consecutiveFailures).toBe(2);
+        a.putCheckState({ checkId: 'later', consecutiveFailures: 7, consecutiveSuccesses: 0, lastOk: false, lastAt: T0, incidentId: null });
+        a.getMeta('flush');
+        expect(b.getCheckState('later').consecutiveFailures).toBe(0); // a row written after the read: not seen until invalidated
+        b.invalidateCaches();
+        expect(b.getCheckState('later').consecutiveFailures).toBe(7);
+        // Ids cached inside a rolled-back transaction are dropped with it.
+        expect(() =>
+          b.transaction(() => {
+            b.recordRun(run('rolled-back', T0));
+            throw new Error('boom');
+          }),
+        ).toThrow('boom');
+        b.recordRun(run('rolled-back', T0 + 1));
+        expect(b.latestRuns(['rolled-back']).map((r) => r.at)).toEqual([T0 + 1]); // joined through the checks row
+      } finally {
+        b.close();
+      }
+    } finally {
+      a.close();
     }
   });
 });
