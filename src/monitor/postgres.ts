@@ -125,7 +125,9 @@ export class PgStore implements MonitorStore {
   /** Creates the rows of every configured check in one statement and caches all ids. */
   prepareChecks(checkIds: string[]): void {
     if (checkIds.length === 0) return;
-    this.q('INSERT INTO checks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING', [checkIds]);
+    // Sorted: instances starting together insert in the same order, so they wait on each other
+    // rather than deadlock.
+    this.q('INSERT INTO checks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING', [[...new Set(checkIds)].sort()]);
     this.cids.clear();
     this.cidsLoaded = false;
     this.cid(checkIds[0]!); // reads them all
