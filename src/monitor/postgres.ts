@@ -128,18 +128,22 @@ export class PgStore implements MonitorStore {
     // Sorted: instances starting together insert in the same order, so they wait on each other
     // rather than deadlock.
     this.q('INSERT INTO checks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING', [[...new Set(checkIds)].sort()]);
-    this.cids.clear();
-    this.cidsLoaded = false;
-    this.cid(checkIds[0]!); // reads them all
+    this.loadCids();
+  }
+
+  /**
+   * An id's cid never changes once assigned: read them all at once (a monitor restarting with
+   * 10,000 checks would otherwise pay a round trip per check in its first round).
+   */
+  private loadCids(): void {
+    for (const r of this.q<{ id: string; cid: number }>('SELECT id, cid FROM checks').rows) this.cids.set(r.id, r.cid);
+    this.cidsLoaded = true;
   }
 
   private cid(checkId: string): number {
     let c = this.cids.get(checkId);
     if (c === undefined && !this.cidsLoaded) {
-      // An id's cid never changes once assigned: read them all once (a monitor restarting with
-      // 10,000 checks would otherwise pay two round trips per check in its first round).
-      this.cidsLoaded = true;
-      for (const r of this.q<{ id: string; cid: number }>('SELECT id, cid FROM checks').rows) this.cids.set(r.id, r.cid);
+      this.loadCids();
       c = this.cids.get(checkId);
     }
     if (c === undefined) {
