@@ -3,6 +3,7 @@
  * 3306 has it off): slow statements and index usage from performance_schema, and the query
  * profile of a real Fastify + mysql2 app (N+1 fires, the JOIN version stays quiet).
  */
+import { gatherContext } from '../helpers/builders.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import mysql from 'mysql2/promise';
@@ -12,8 +13,7 @@ import { unusedIndex } from '../../src/audits/db/indexes.js';
 import gatherer from '../../src/gather/query-profile.js';
 import nPlusOne from '../../src/audits/perf/n-plus-one.js';
 import { configSchema } from '../../src/config/schema.js';
-import { isArtifactError, type GatherContext } from '../../src/core/audit.js';
-import { createNet, defaultNetOptions } from '../../src/net/index.js';
+import { isArtifactError } from '../../src/core/audit.js';
 import { startMariadb, type MariaServer } from './mariadb.js';
 
 let server: MariaServer;
@@ -89,15 +89,7 @@ describe('MariaDB with performance_schema (own server)', () => {
   });
 
   it('query profile from statement digests: the N+1 fires, the JOIN stays quiet', async () => {
-    const ctx = (): GatherContext => ({
-      config: configSchema.parse({ database: { url: server.url('shop') }, routes: [{ name: 'feed', url: `${base}/posts`, list: true }] }),
-      baseDir: '.',
-      net: createNet(defaultNetOptions()),
-      signal: new AbortController().signal,
-      progress: { update() {} },
-      now: () => Date.now(),
-      artifacts: {},
-    });
+    const ctx = () => gatherContext({ database: { url: server.url('shop') }, routes: [{ name: 'feed', url: `${base}/posts`, list: true }] });
     mode = 'n1';
     const a = await gatherer.gather(ctx());
     if (isArtifactError(a)) throw new Error(a.error.message);
@@ -116,15 +108,7 @@ describe('MariaDB with performance_schema (own server)', () => {
   }, 60_000);
 
   it('the shared server (performance_schema off): the profile is an error artifact with how to enable it', async () => {
-    const r = await gatherer.gather({
-      config: configSchema.parse({ database: { url: 'mysql://root@127.0.0.1:3306/mysql' }, routes: [{ name: 'feed', url: `${base}/posts` }] }),
-      baseDir: '.',
-      net: createNet(defaultNetOptions()),
-      signal: new AbortController().signal,
-      progress: { update() {} },
-      now: () => Date.now(),
-      artifacts: {},
-    });
+    const r = await gatherer.gather(gatherContext({ database: { url: 'mysql://root@127.0.0.1:3306/mysql' }, routes: [{ name: 'feed', url: `${base}/posts` }] }));
     expect(isArtifactError(r) && r.error).toMatchObject({ code: 'NO_PERFORMANCE_SCHEMA', message: expect.stringMatching(/^database\.url: performance_schema is off .*performance_schema = ON/) });
   });
 });

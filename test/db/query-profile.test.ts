@@ -4,6 +4,7 @@
  * the fix (one JOIN) is switched on and the finding clears. A dashboard with 22 different queries
  * per request trips perf/too-many-queries.
  */
+import { gatherContext } from '../helpers/builders.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -11,7 +12,6 @@ import gatherer from '../../src/gather/query-profile.js';
 import nPlusOne from '../../src/audits/perf/n-plus-one.js';
 import tooManyQueries from '../../src/audits/perf/too-many-queries.js';
 import { configSchema, type LaunchreadyConfigInput } from '../../src/config/schema.js';
-import type { GatherContext } from '../../src/core/audit.js';
 import { isArtifactError } from '../../src/core/audit.js';
 import type { QueryProfileArtifact } from '../../src/db/types.js';
 import { createNet, defaultNetOptions } from '../../src/net/index.js';
@@ -84,17 +84,7 @@ afterAll(async () => {
   cluster?.stop();
 });
 
-function ctx(input: LaunchreadyConfigInput): GatherContext {
-  return {
-    config: configSchema.parse(input),
-    baseDir: '.',
-    net: createNet(defaultNetOptions()),
-    signal: new AbortController().signal,
-    progress: { update() {} },
-    now: () => Date.now(),
-    artifacts: {},
-  };
-}
+const ctx = (input: LaunchreadyConfigInput) => gatherContext(input);
 
 const routes = () => [
   { name: 'feed', url: `${base}/posts`, list: true },

@@ -132,3 +132,21 @@ export function asset(url: string, headers: Record<string, string | string[]> = 
 export function pagesArtifact(pages: PageFetch[], assets: AssetFetch[] = []): PagesArtifact {
   return { pages, assets, notFetched: [] };
 }
+
+// ---------------------------------------------------------------- gatherer context
+import type { GatherContext } from '../../src/core/audit.js';
+import { configSchema, type LaunchreadyConfigInput } from '../../src/config/schema.js';
+import { createNet, defaultNetOptions } from '../../src/net/index.js';
+
+/** What the engine hands a gatherer, for calling one directly: parsed config, default network, no artifacts yet. */
+export function gatherContext(input: LaunchreadyConfigInput, o: { baseDir?: string; now?: () => number } = {}): GatherContext {
+  return {
+    config: configSchema.parse(input),
+    baseDir: o.baseDir ?? '.',
+    net: createNet(defaultNetOptions()),
+    signal: new AbortController().signal,
+    progress: { update() {} },
+    now: o.now ?? (() => Date.now()),
+    artifacts: {},
+  };
+}

@@ -1,3 +1,5 @@
+import type { LaunchreadyConfigInput } from '../../src/config/schema.js';
+import { gatherContext } from '../helpers/builders.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { lintMigrations } from '../../src/migrations/lint.js';
 import gatherer from '../../src/gather/migrations.js';
 import { family } from '../../src/audits/migrations/index.js';
-import type { GatherContext, AuditContext } from '../../src/core/audit.js';
+import type { AuditContext } from '../../src/core/audit.js';
 import { isArtifactError } from '../../src/core/audit.js';
 import type { MigrationLintResult } from '../../src/migrations/types.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -159,8 +161,7 @@ describe('gatherer + audits over a real folder', () => {
   });
   afterAll(() => rm(base, { recursive: true, force: true }));
 
-  const ctx = (database: unknown): GatherContext =>
-    ({ config: configSchema.parse({ database }), baseDir: base, signal: new AbortController().signal, progress: { update() {} }, now: () => 0, artifacts: {} }) as unknown as GatherContext;
+  const ctx = (database: LaunchreadyConfigInput['database']) => gatherContext({ database }, { baseDir: base, now: () => 0 });
 
   it('reads config.database.migrations relative to the config folder and the family turns issues into findings', async () => {
     const art = await gatherer.gather(ctx({ migrations: './db/migrations' }));
